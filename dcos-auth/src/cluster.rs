@@ -1,0 +1,390 @@
+//! [`Cluster`]: one connection to one DC/OS cluster, and its builder.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use url::Url;
+
+use crate::auth::Authenticator;
+use crate::core::{HttpCore, Shared};
+use crate::credentials::Credentials;
+use crate::error::Error;
+use crate::iam::Iam;
+use crate::jwt::TokenClaims;
+use crate::redirect::{AllowedHosts, HostRule};
+use crate::request::{folder_url, sub_folder};
+use crate::retry::RetryPolicy;
+use crate::secret::Secret;
+
+/// The path of the IAM login endpoint below the cluster URL.
+pub const LOGIN_PATH: &str = "acs/api/v1/auth/login";
+
+/// One DC/OS cluster: its URL, credentials, token cache, TLS settings and
+/// connection pool, shared by every client made from it.
+///
+/// ```no_run
+/// # async fn run() -> Result<(), dcos_auth::Error> {
+/// use dcos_auth::{Cluster, Credentials};
+///
+/// let cluster = Cluster::builder("https://dcos.example.com")
+///     .auth(Credentials::login("alice", "s3cret"))
+///     .build()?;
+/// let marathon = cluster.service("marathon"); // https://dcos.example.com/service/marathon/
+/// let info: serde_json::Value = marathon.get_json(["v2", "info"]).await?;
+/// # Ok(()) }
+/// ```
+#[derive(Clone)]
+pub struct Cluster {
+    shared: Arc<Shared>,
+}
+
+impl std::fmt::Debug for Cluster {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let s = &self.shared;
+        f.debug_struct("Cluster")
+            .field("url", &s.root.as_str())
+            .field("credentials", s.auth.credentials())
+            .field("login_url", &s.auth.login_url().as_str())
+            .field("allowed_hosts", &s.allowed)
+            .field("retry", &s.retry)
+            .field("timeout", &s.timeout)
+            .field("connect_timeout", &s.connect_timeout)
+            .field("idle_timeout", &s.idle_timeout)
+            .field("max_redirects", &s.max_redirects)
+            .finish()
+    }
+}
+
+impl Cluster {
+    /// Starts configuring a cluster at `url`, such as `https://dcos.example.com`.
+    pub fn builder(url: impl Into<String>) -> ClusterBuilder {
+        ClusterBuilder::new(url)
+    }
+
+    /// A cluster configured from `DCOS_URL`, `DCOS_ACS_TOKEN`, `DCOS_UID` with
+    /// `DCOS_PASSWORD`, `DCOS_SERVICE_ACCOUNT_CREDENTIAL` and `DCOS_SSL_VERIFY`.
+    /// See [`ClusterBuilder::from_env`].
+    pub fn from_env() -> Result<Self, Error> {
+        ClusterBuilder::from_env()?.build()
+    }
+
+    /// The cluster the DC/OS CLI is attached to. See
+    /// [`ClusterBuilder::from_dcos_cli`].
+    pub fn from_dcos_cli() -> Result<Self, Error> {
+        ClusterBuilder::from_dcos_cli()?.build()
+    }
+
+    /// The cluster URL; it ends in `/`.
+    pub fn url(&self) -> &Url {
+        &self.shared.root
+    }
+
+    /// The credentials in use.
+    pub fn credentials(&self) -> &Credentials {
+        self.shared.auth.credentials()
+    }
+
+    /// A core for a DC/OS service behind Admin Router: `<url>/service/<id>/`.
+    /// A nested service id such as `dev/jenkins` gives `/service/dev/jenkins/`.
+    pub fn service(&self, id: &str) -> HttpCore {
+        let mut segments = vec!["service"];
+        segments.extend(id.split('/').filter(|s| !s.is_empty()));
+        HttpCore::new(
+            self.shared.clone(),
+            sub_folder(&self.shared.root, &segments),
+        )
+    }
+
+    /// A core for a path below the cluster URL, such as `mesos` for
+    /// `<url>/mesos/`.
+    pub fn path(&self, path: &str) -> HttpCore {
+        let segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
+        HttpCore::new(
+            self.shared.clone(),
+            sub_folder(&self.shared.root, &segments),
+        )
+    }
+
+    /// A core for the cluster URL itself.
+    pub fn root(&self) -> HttpCore {
+        HttpCore::new(self.shared.clone(), self.shared.root.clone())
+    }
+
+    /// The DC/OS IAM (`<url>/acs/api/v1/`).
+    pub fn iam(&self) -> Iam {
+        Iam::new(self.path("acs/api/v1"))
+    }
+
+    /// What the current token says (its uid and expiry), logging in first if
+    /// there is no valid token yet. `None` for credentials that use no token.
+    pub async fn token_claims(&self) -> Result<Option<TokenClaims>, Error> {
+        self.shared.auth.claims(&self.shared).await
+    }
+}
+
+/// Configures a [`Cluster`].
+#[derive(Debug, Clone)]
+#[must_use]
+pub struct ClusterBuilder {
+    pub(crate) url: String,
+    pub(crate) credentials: Credentials,
+    pub(crate) seed_token: Option<Secret>,
+    pub(crate) ca_pems: Vec<Vec<u8>>,
+    pub(crate) ca_files: Vec<PathBuf>,
+    pub(crate) accept_invalid_certs: bool,
+    pub(crate) timeout: Duration,
+    pub(crate) connect_timeout: Duration,
+    pub(crate) idle_timeout: Duration,
+    pub(crate) retry: RetryPolicy,
+    pub(crate) user_agent: String,
+    pub(crate) allowed_hosts: Vec<String>,
+    pub(crate) max_redirects: usize,
+}
+
+impl ClusterBuilder {
+    /// The default total time-out of a unary call.
+    pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
+    /// The default time-out for opening a connection.
+    pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+    /// The default idle time-out of a stream.
+    pub const DEFAULT_IDLE_TIMEOUT: Duration = Duration::from_secs(90);
+    /// The default number of redirects followed.
+    pub const DEFAULT_MAX_REDIRECTS: usize = 5;
+
+    fn new(url: impl Into<String>) -> Self {
+        ClusterBuilder {
+            url: url.into(),
+            credentials: Credentials::None,
+            seed_token: None,
+            ca_pems: Vec::new(),
+            ca_files: Vec::new(),
+            accept_invalid_certs: false,
+            timeout: Self::DEFAULT_TIMEOUT,
+            connect_timeout: Self::DEFAULT_CONNECT_TIMEOUT,
+            idle_timeout: Self::DEFAULT_IDLE_TIMEOUT,
+            retry: RetryPolicy::default(),
+            user_agent: concat!("dcos-rs/", env!("CARGO_PKG_VERSION")).to_owned(),
+            allowed_hosts: Vec::new(),
+            max_redirects: Self::DEFAULT_MAX_REDIRECTS,
+        }
+    }
+
+    /// The cluster URL.
+    pub fn url(&self) -> &str {
+        &self.url
+    }
+
+    /// The credentials.
+    pub fn credentials(&self) -> &Credentials {
+        &self.credentials
+    }
+
+    /// Sets the credentials.
+    pub fn auth(mut self, credentials: impl Into<Credentials>) -> Self {
+        self.credentials = credentials.into();
+        self
+    }
+
+    /// Starts with this token for refreshable credentials (a login or service
+    /// account), so the first request needs no login. It is replaced when it
+    /// nears expiry or is rejected.
+    pub fn initial_token(mut self, token: impl Into<Secret>) -> Self {
+        self.seed_token = Some(token.into());
+        self
+    }
+
+    /// Trusts the CA certificates in this PEM bundle, such as the cluster's
+    /// `dcos-ca.crt`. Once a CA is given, only the given CAs are trusted.
+    pub fn ca_pem(mut self, pem: impl Into<Vec<u8>>) -> Self {
+        self.ca_pems.push(pem.into());
+        self
+    }
+
+    /// Trusts the CA certificates in this PEM file, read when the cluster is built.
+    pub fn ca_file(mut self, path: impl Into<PathBuf>) -> Self {
+        self.ca_files.push(path.into());
+        self
+    }
+
+    /// Turns off TLS certificate verification. Anyone on the network path can then
+    /// read the credentials; a warning is logged when the cluster is built.
+    pub fn danger_accept_invalid_certs(mut self) -> Self {
+        self.accept_invalid_certs = true;
+        self
+    }
+
+    /// Sets the total time-out of a unary call (per attempt).
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    /// Sets the time-out for opening a connection.
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = timeout;
+        self
+    }
+
+    /// Sets how long a stream may go without receiving bytes.
+    pub fn stream_idle_timeout(mut self, timeout: Duration) -> Self {
+        self.idle_timeout = timeout;
+        self
+    }
+
+    /// Sets the retry policy.
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.retry = policy;
+        self
+    }
+
+    /// Sets the `User-Agent`.
+    pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
+        self.user_agent = user_agent.into();
+        self
+    }
+
+    /// Allows credentials to go to another host, `host` or `host:port`, when a
+    /// redirect leads there: for example the other Mesos masters.
+    pub fn allow_host(mut self, host: impl Into<String>) -> Self {
+        self.allowed_hosts.push(host.into());
+        self
+    }
+
+    /// Sets how many redirects one request follows.
+    pub fn max_redirects(mut self, max: usize) -> Self {
+        self.max_redirects = max;
+        self
+    }
+
+    /// Builds the cluster. Nothing is sent yet: logging in happens on the first
+    /// request that needs a token.
+    pub fn build(self) -> Result<Cluster, Error> {
+        let root = folder_url(&self.url)?;
+        let login_url = login_url(&root, &self.credentials)?;
+
+        let mut allowed = AllowedHosts::default();
+        if let Some(rule) = HostRule::exact(&root) {
+            allowed.push(rule);
+        }
+        for host in &self.allowed_hosts {
+            allowed.push(HostRule::parse(host)?);
+        }
+
+        let mut http = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .connect_timeout(self.connect_timeout)
+            .user_agent(self.user_agent.clone());
+        let mut pems = self.ca_pems.clone();
+        for path in &self.ca_files {
+            let pem = std::fs::read(path).map_err(|e| {
+                Error::config_with(format!("cannot read the CA bundle {}", path.display()), e)
+            })?;
+            pems.push(pem);
+        }
+        if !pems.is_empty() {
+            http = http.tls_built_in_root_certs(false);
+            for pem in &pems {
+                let certs = reqwest::Certificate::from_pem_bundle(pem)
+                    .map_err(|e| Error::config_with("the CA bundle is not valid PEM", e))?;
+                if certs.is_empty() {
+                    return Err(Error::config("the CA bundle holds no certificate"));
+                }
+                for cert in certs {
+                    http = http.add_root_certificate(cert);
+                }
+            }
+        }
+        if self.accept_invalid_certs {
+            tracing::warn!(url = %root, "TLS certificate verification is OFF for this cluster");
+            http = http.danger_accept_invalid_certs(true);
+        }
+        let http = http
+            .build()
+            .map_err(|e| Error::config_with("the HTTP client could not be built", e))?;
+
+        let auth = Authenticator::new(self.credentials, login_url, self.seed_token);
+        Ok(Cluster {
+            shared: Arc::new(Shared {
+                http,
+                root,
+                auth,
+                allowed,
+                retry: self.retry,
+                timeout: self.timeout,
+                connect_timeout: self.connect_timeout,
+                idle_timeout: self.idle_timeout,
+                max_redirects: self.max_redirects,
+            }),
+        })
+    }
+}
+
+/// The IAM login endpoint: the service account's own if it names one (absolute,
+/// or resolved against the cluster URL), else `<url>/acs/api/v1/auth/login`.
+fn login_url(root: &Url, credentials: &Credentials) -> Result<Url, Error> {
+    let named = match credentials {
+        Credentials::ServiceAccount(sa) => sa.login_endpoint(),
+        _ => None,
+    };
+    let endpoint = named.unwrap_or(LOGIN_PATH);
+    root.join(endpoint).map_err(|e| {
+        Error::config_with(
+            format!("the login endpoint `{endpoint}` is not a valid URL"),
+            e,
+        )
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn services_and_paths_keep_the_base_path() {
+        let c = Cluster::builder("https://dcos.example.com/prefix")
+            .build()
+            .unwrap();
+        assert_eq!(
+            c.service("marathon").base().as_str(),
+            "https://dcos.example.com/prefix/service/marathon/"
+        );
+        assert_eq!(
+            c.service("/dev/jenkins").base().as_str(),
+            "https://dcos.example.com/prefix/service/dev/jenkins/"
+        );
+        assert_eq!(
+            c.path("mesos").base().as_str(),
+            "https://dcos.example.com/prefix/mesos/"
+        );
+        assert_eq!(c.root().base().as_str(), "https://dcos.example.com/prefix/");
+    }
+
+    #[test]
+    fn login_url_defaults_to_the_cluster_iam() {
+        let root = Url::parse("https://dcos.example.com/").unwrap();
+        assert_eq!(
+            login_url(&root, &Credentials::login("a", "b"))
+                .unwrap()
+                .as_str(),
+            "https://dcos.example.com/acs/api/v1/auth/login"
+        );
+    }
+
+    #[test]
+    fn bad_ca_bundles_are_config_errors() {
+        let err = Cluster::builder("https://a.example.com")
+            .ca_pem(b"nothing here".to_vec())
+            .build()
+            .unwrap_err();
+        assert!(matches!(err, Error::Config { .. }), "{err:?}");
+        let err = Cluster::builder("https://a.example.com")
+            .ca_file("/nonexistent/dcos-ca.crt")
+            .build()
+            .unwrap_err();
+        assert!(
+            err.to_string().contains("/nonexistent/dcos-ca.crt"),
+            "{err}"
+        );
+    }
+}

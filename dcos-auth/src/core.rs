@@ -1,0 +1,551 @@
+//! [`HttpCore`]: the one place that sends requests, for every client.
+//!
+//! It attaches credentials (only for allowed hosts), follows redirects by hand,
+//! retries by [`RetryPolicy::decide`], refreshes the token once on a 401 and
+//! replays the request, and maps failures to [`Error`].
+
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::{Duration, SystemTime};
+
+use bytes::{Bytes, BytesMut};
+use reqwest::header::{AUTHORIZATION, HeaderMap, LOCATION, RETRY_AFTER, WWW_AUTHENTICATE};
+use reqwest::{Method, StatusCode};
+use serde::de::DeserializeOwned;
+use url::Url;
+
+use crate::auth::Authenticator;
+use crate::decode::decode_json;
+use crate::error::{AuthError, Error, ErrorBody, MAX_ERROR_BODY};
+use crate::redirect::{AllowedHosts, Hop, next_hop};
+use crate::request::{Request, sub_folder};
+use crate::retry::{Decision, Outcome, RetryPolicy, parse_retry_after};
+use crate::stream::ByteStream;
+
+/// What one cluster's cores share: the connection pool, the credentials and
+/// token cache, and the policies.
+#[derive(Debug)]
+pub(crate) struct Shared {
+    pub(crate) http: reqwest::Client,
+    pub(crate) root: Url,
+    pub(crate) auth: Authenticator,
+    pub(crate) allowed: AllowedHosts,
+    pub(crate) retry: RetryPolicy,
+    pub(crate) timeout: Duration,
+    pub(crate) connect_timeout: Duration,
+    pub(crate) idle_timeout: Duration,
+    pub(crate) max_redirects: usize,
+}
+
+/// Where a core remembers the leader a redirect led it to.
+type LeaderSlot = Arc<Mutex<Option<Url>>>;
+
+/// A client's handle on the cluster, scoped to one base URL such as
+/// `https://dcos.example.com/service/marathon/`.
+///
+/// Cloning is cheap. All cores made from one [`Cluster`](crate::Cluster) share one
+/// connection pool and one token cache.
+#[derive(Clone)]
+pub struct HttpCore {
+    shared: Arc<Shared>,
+    base: Url,
+    leader: Option<LeaderSlot>,
+}
+
+impl std::fmt::Debug for HttpCore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("HttpCore")
+            .field("base", &self.base.as_str())
+            .field("credentials", self.shared.auth.credentials())
+            .field("leader", &self.leader())
+            .finish()
+    }
+}
+
+/// A complete response.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct Response {
+    /// The request method.
+    pub method: Method,
+    /// The URL that answered, after redirects.
+    pub url: Url,
+    /// The status.
+    pub status: StatusCode,
+    /// The headers.
+    pub headers: HeaderMap,
+    /// The body. For a status outside 2xx only the first
+    /// [`MAX_ERROR_BODY`] + 1 bytes are read.
+    pub body: Bytes,
+}
+
+impl Response {
+    /// Decodes the body as JSON, naming the failing field on error.
+    pub fn json<T: DeserializeOwned>(&self) -> Result<T, Error> {
+        decode_json(&self.body, || {
+            format!(
+                "{} {} as {}",
+                self.method,
+                self.url,
+                std::any::type_name::<T>()
+            )
+        })
+    }
+
+    /// A header as text, if present and valid.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name)?.to_str().ok()
+    }
+
+    /// Turns a status outside 2xx into [`Error::Api`].
+    pub fn error_for_status(self) -> Result<Response, Error> {
+        if self.status.is_success() {
+            Ok(self)
+        } else {
+            Err(Error::Api {
+                body: ErrorBody::from_bytes(&self.body),
+                method: self.method,
+                url: self.url,
+                status: self.status,
+            })
+        }
+    }
+}
+
+impl HttpCore {
+    pub(crate) fn new(shared: Arc<Shared>, base: Url) -> Self {
+        HttpCore {
+            shared,
+            base,
+            leader: None,
+        }
+    }
+
+    /// A core for a service that is not behind DC/OS, such as plain Marathon on
+    /// `:8080` or Jenkins with an API token. Credentials go only to `url`'s host.
+    pub fn direct(url: &str, credentials: impl Into<crate::Credentials>) -> Result<Self, Error> {
+        Ok(crate::Cluster::builder(url)
+            .auth(credentials)
+            .build()?
+            .root())
+    }
+
+    /// The base URL; it always ends in `/`.
+    pub fn base(&self) -> &Url {
+        &self.base
+    }
+
+    /// A core scoped to `segments` below this one's base, sharing everything else.
+    pub fn scoped<'a>(&self, segments: impl IntoIterator<Item = &'a str>) -> HttpCore {
+        let segments: Vec<&str> = segments.into_iter().collect();
+        HttpCore {
+            shared: self.shared.clone(),
+            base: sub_folder(&self.base, &segments),
+            leader: self.leader.clone(),
+        }
+    }
+
+    /// Opts in to remembering the leader: after a redirect to another host (a
+    /// Mesos master or Marathon standby pointing at the leader), later calls on
+    /// this core and its clones go straight to that host, keeping the base path.
+    /// A connection failure there forgets it again.
+    #[must_use]
+    pub fn remember_leader(mut self) -> Self {
+        self.leader.get_or_insert_with(LeaderSlot::default);
+        self
+    }
+
+    /// The leader this core remembers, if any.
+    pub fn leader(&self) -> Option<Url> {
+        self.leader.as_ref().and_then(|slot| lock(slot).clone())
+    }
+
+    /// The URL `request` would be sent to.
+    pub fn url(&self, request: &Request) -> Url {
+        request.url(&self.target_base())
+    }
+
+    /// Sends `request` and returns the response whatever its status, after
+    /// redirects, retries and any token refresh.
+    pub async fn send(&self, request: Request) -> Result<Response, Error> {
+        match self.run(&request, Mode::Full).await? {
+            Answer::Full(response) => Ok(response),
+            Answer::Stream(..) => Err(Error::config("internal: a full read returned a stream")),
+        }
+    }
+
+    /// Sends `request` and returns the response if its status is 2xx, or else
+    /// [`Error::Api`] with the status and body.
+    pub async fn execute(&self, request: Request) -> Result<Response, Error> {
+        self.send(request).await?.error_for_status()
+    }
+
+    /// Sends `request` and decodes a 2xx JSON response.
+    pub async fn json<T: DeserializeOwned>(&self, request: Request) -> Result<T, Error> {
+        self.execute(request).await?.json()
+    }
+
+    /// GETs `segments` and decodes the JSON response: the escape hatch for
+    /// endpoints the typed clients do not model yet.
+    pub async fn get_json<T, I, S>(&self, segments: I) -> Result<T, Error>
+    where
+        T: DeserializeOwned,
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.json(Request::get(segments).accept("application/json"))
+            .await
+    }
+
+    /// Sends `request` and returns its body as a stream of chunks, once the status
+    /// is known to be 2xx. A stream has no total time-out, only an idle time-out:
+    /// it fails with [`Error::Timeout`] when no bytes arrive for that long.
+    pub async fn stream(&self, request: Request) -> Result<ByteStream, Error> {
+        match self.run(&request, Mode::Stream).await? {
+            Answer::Stream(response, url) => Ok(ByteStream::new(
+                response,
+                request.method.clone(),
+                url,
+                self.shared.idle_timeout,
+            )),
+            Answer::Full(response) => Err(response
+                .error_for_status()
+                .err()
+                .unwrap_or_else(|| Error::config("internal: a stream returned a full body"))),
+        }
+    }
+
+    fn target_base(&self) -> Url {
+        target_base(&self.base, self.leader.as_ref())
+    }
+
+    async fn run(&self, request: &Request, mode: Mode) -> Result<Answer, Error> {
+        self.shared
+            .run(&self.base, self.leader.as_ref(), request, mode, true)
+            .await
+    }
+}
+
+impl Shared {
+    /// Sends `request` to the absolute `url` without credentials, with retries
+    /// and redirects: used for logging in.
+    pub(crate) fn send_unauthenticated<'a>(
+        &'a self,
+        url: &'a Url,
+        request: &'a Request,
+    ) -> Pin<Box<dyn Future<Output = Result<Response, Error>> + Send + 'a>> {
+        // Boxed: logging in happens inside a send, so the futures would nest.
+        Box::pin(async move {
+            match self.run(url, None, request, Mode::Full, false).await? {
+                Answer::Full(response) => Ok(response),
+                Answer::Stream(..) => Err(Error::config("internal: a full read returned a stream")),
+            }
+        })
+    }
+
+    /// Sends `request` under `base` until it succeeds or the retry policy stops:
+    /// redirects, the one token refresh on a 401, retries and leader memory.
+    async fn run(
+        &self,
+        base: &Url,
+        leader: Option<&LeaderSlot>,
+        request: &Request,
+        mode: Mode,
+        with_auth: bool,
+    ) -> Result<Answer, Error> {
+        let idempotent = request.is_idempotent();
+        let mut attempt = 0;
+        let mut replayed_401 = false;
+        loop {
+            attempt += 1;
+            let target = target_base(base, leader);
+            let url = request.url(&target);
+            let result = match self.attempt(&url, request, mode, with_auth).await {
+                Ok(sent) => {
+                    remember_leader(leader, &target, &sent.url);
+                    if sent.response.status() == StatusCode::UNAUTHORIZED {
+                        match sent.auth_sent {
+                            Some(Some(generation)) if !replayed_401 => {
+                                tracing::debug!(url = %sent.url, "401: refreshing the token and replaying");
+                                self.auth.invalidate(generation);
+                                replayed_401 = true;
+                                attempt -= 1;
+                                continue;
+                            }
+                            Some(_) => return Err(self.unauthorized(request, sent).await),
+                            None => {}
+                        }
+                    }
+                    self.finish(request, sent, mode).await
+                }
+                Err(err) => Err(err),
+            };
+            let outcome = match &result {
+                Ok(answer) => answer.outcome(),
+                Err(Error::Transport { connect: true, .. }) => {
+                    forget_leader(leader);
+                    Outcome::ConnectFailed
+                }
+                Err(Error::Transport { .. } | Error::Timeout { .. }) => Outcome::Interrupted,
+                Err(_) => return result,
+            };
+            match self.retry.decide(attempt, idempotent, &outcome) {
+                Decision::Stop => return result,
+                Decision::Retry(delay) => {
+                    let wait = delay.with_jitter(fastrand::f64());
+                    tracing::debug!(method = %request.method, %url, attempt, ?outcome, ?wait, "retrying");
+                    drop(result);
+                    tokio::time::sleep(wait).await;
+                }
+            }
+        }
+    }
+
+    /// One attempt: sends the request and follows redirects by hand, attaching
+    /// credentials only for allowed hosts.
+    async fn attempt(
+        &self,
+        first: &Url,
+        request: &Request,
+        mode: Mode,
+        with_auth: bool,
+    ) -> Result<Sent, Error> {
+        let mut url = first.clone();
+        let mut method = request.method.clone();
+        for _ in 0..=self.max_redirects {
+            let header = if with_auth && self.allowed.permits(&url) {
+                self.auth.header(self).await?
+            } else {
+                None
+            };
+            let mut builder = self
+                .http
+                .request(method.clone(), url.clone())
+                .headers(request.headers.clone());
+            let auth_sent = match header {
+                Some(h) => {
+                    builder = builder.header(AUTHORIZATION, h.value);
+                    Some(h.generation)
+                }
+                None => None,
+            };
+            if let Some(body) = &request.body {
+                builder = builder.body(body.clone());
+            }
+            let response = match mode {
+                Mode::Full => builder.timeout(self.timeout).send().await,
+                Mode::Stream => tokio::time::timeout(self.idle_timeout, builder.send())
+                    .await
+                    .map_err(|_| Error::Timeout {
+                        method: method.clone(),
+                        url: url.clone(),
+                        after: self.idle_timeout,
+                    })?,
+            }
+            .map_err(|e| self.map_reqwest(&method, &url, e))?;
+            let location = response
+                .headers()
+                .get(LOCATION)
+                .and_then(|v| v.to_str().ok());
+            match next_hop(&url, &method, response.status(), location)? {
+                Hop::Stay => {
+                    return Ok(Sent {
+                        response,
+                        url,
+                        method,
+                        auth_sent,
+                    });
+                }
+                Hop::Follow {
+                    url: next,
+                    method: m,
+                } => {
+                    tracing::debug!(from = %url, to = %next, status = %response.status(), "following redirect");
+                    url = next;
+                    method = m;
+                }
+            }
+        }
+        Err(Error::TooManyRedirects {
+            method: request.method.clone(),
+            url: first.clone(),
+            max: self.max_redirects,
+        })
+    }
+
+    /// Reads what the mode needs of an answered request.
+    async fn finish(&self, request: &Request, sent: Sent, mode: Mode) -> Result<Answer, Error> {
+        let status = sent.response.status();
+        if mode == Mode::Stream && status.is_success() {
+            return Ok(Answer::Stream(sent.response, sent.url));
+        }
+        let headers = sent.response.headers().clone();
+        let body = if status.is_success() {
+            sent.response.bytes().await
+        } else {
+            read_capped(sent.response, self.idle_timeout).await
+        }
+        .map_err(|e| self.map_reqwest(&request.method, &sent.url, e))?;
+        Ok(Answer::Full(Response {
+            method: sent.method,
+            url: sent.url,
+            status,
+            headers,
+            body,
+        }))
+    }
+
+    async fn unauthorized(&self, request: &Request, sent: Sent) -> Error {
+        let challenge = sent
+            .response
+            .headers()
+            .get(WWW_AUTHENTICATE)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned);
+        let status = sent.response.status();
+        let body = read_capped(sent.response, self.idle_timeout)
+            .await
+            .unwrap_or_default();
+        AuthError::Unauthorized {
+            method: request.method.clone(),
+            url: sent.url,
+            status,
+            challenge,
+            body: ErrorBody::from_bytes(&body),
+        }
+        .into()
+    }
+
+    fn map_reqwest(&self, method: &Method, url: &Url, err: reqwest::Error) -> Error {
+        if err.is_timeout() {
+            Error::Timeout {
+                method: method.clone(),
+                url: url.clone(),
+                after: self.timeout,
+            }
+        } else {
+            Error::transport(method, url, err.without_url())
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    Full,
+    Stream,
+}
+
+/// A response whose status is known and whose body is still unread.
+struct Sent {
+    response: reqwest::Response,
+    url: Url,
+    method: Method,
+    /// `None`: no credentials were sent. `Some(None)`: credentials that cannot be
+    /// refreshed. `Some(Some(g))`: the token of generation `g`.
+    auth_sent: Option<Option<u64>>,
+}
+
+enum Answer {
+    Full(Response),
+    Stream(reqwest::Response, Url),
+}
+
+impl Answer {
+    fn outcome(&self) -> Outcome {
+        let (status, headers) = match self {
+            Answer::Full(r) => (r.status, &r.headers),
+            Answer::Stream(r, _) => (r.status(), r.headers()),
+        };
+        Outcome::Status {
+            status,
+            retry_after: headers
+                .get(RETRY_AFTER)
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| parse_retry_after(v, SystemTime::now())),
+        }
+    }
+}
+
+/// Reads at most [`MAX_ERROR_BODY`] + 1 bytes, so that the error can say it was
+/// cut, with an idle limit between chunks.
+async fn read_capped(mut response: reqwest::Response, idle: Duration) -> reqwest::Result<Bytes> {
+    let mut buf = BytesMut::new();
+    while buf.len() <= MAX_ERROR_BODY {
+        let Ok(chunk) = tokio::time::timeout(idle, response.chunk()).await else {
+            break;
+        };
+        let Some(chunk) = chunk? else {
+            break;
+        };
+        let room = MAX_ERROR_BODY + 1 - buf.len();
+        buf.extend_from_slice(&chunk[..chunk.len().min(room)]);
+    }
+    Ok(buf.freeze())
+}
+
+/// The base to send to: the remembered leader's origin with `base`'s path.
+fn target_base(base: &Url, leader: Option<&LeaderSlot>) -> Url {
+    match leader.and_then(|slot| lock(slot).clone()) {
+        Some(leader) => with_origin(base, &leader),
+        None => base.clone(),
+    }
+}
+
+/// Remembers where a redirect led, if this core follows the leader.
+fn remember_leader(leader: Option<&LeaderSlot>, target: &Url, answered: &Url) {
+    if let Some(slot) = leader {
+        if !same_origin(target, answered) {
+            tracing::info!(leader = %answered.origin().ascii_serialization(), "following the leader");
+            *lock(slot) = Some(answered.clone());
+        }
+    }
+}
+
+fn forget_leader(leader: Option<&LeaderSlot>) {
+    if let Some(slot) = leader {
+        lock(slot).take();
+    }
+}
+
+fn same_origin(a: &Url, b: &Url) -> bool {
+    a.scheme() == b.scheme()
+        && a.host_str() == b.host_str()
+        && a.port_or_known_default() == b.port_or_known_default()
+}
+
+/// `base` moved to the scheme, host and port of `origin`.
+fn with_origin(base: &Url, origin: &Url) -> Url {
+    let mut url = origin.clone();
+    url.set_path(base.path());
+    url.set_query(None);
+    url.set_fragment(None);
+    url
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn with_origin_keeps_the_base_path() {
+        let base = Url::parse("http://m1:5050/prefix/").unwrap();
+        let leader = Url::parse("http://m2:5051/master/state?x").unwrap();
+        assert_eq!(
+            with_origin(&base, &leader).as_str(),
+            "http://m2:5051/prefix/"
+        );
+        assert!(same_origin(
+            &Url::parse("https://a/x").unwrap(),
+            &Url::parse("https://a:443/y").unwrap()
+        ));
+        assert!(!same_origin(
+            &Url::parse("https://a/x").unwrap(),
+            &Url::parse("http://a/x").unwrap()
+        ));
+    }
+}

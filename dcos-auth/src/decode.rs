@@ -1,0 +1,75 @@
+//! JSON decoding that names the failing field.
+
+use std::sync::Arc;
+
+use serde::de::DeserializeOwned;
+
+use crate::error::Error;
+
+/// Decodes `bytes` as JSON into `T`. On failure the error names the path of the
+/// failing field (such as `apps[3].container.docker.image`) and `what` was being
+/// decoded; `what` is only built when decoding fails.
+pub fn decode_json<T: DeserializeOwned>(
+    bytes: &[u8],
+    what: impl FnOnce() -> String,
+) -> Result<T, Error> {
+    let mut de = serde_json::Deserializer::from_slice(bytes);
+    let decode_err = |path: String, source: serde_json::Error| Error::Decode {
+        what: what(),
+        path,
+        source: Arc::new(source),
+    };
+    let value = match serde_path_to_error::deserialize(&mut de) {
+        Ok(value) => value,
+        Err(e) => {
+            let path = e.path().to_string();
+            return Err(decode_err(path, e.into_inner()));
+        }
+    };
+    // Trailing bytes after the value mean a corrupt body, not a valid one.
+    de.end().map_err(|e| decode_err(".".to_owned(), e))?;
+    Ok(value)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde::Deserialize;
+
+    #[derive(Debug, Deserialize)]
+    #[allow(dead_code)]
+    struct App {
+        id: String,
+        instances: u32,
+    }
+
+    #[derive(Debug, Deserialize)]
+    #[allow(dead_code)]
+    struct Apps {
+        apps: Vec<App>,
+    }
+
+    #[test]
+    fn names_the_failing_field() {
+        let err = decode_json::<Apps>(
+            br#"{"apps":[{"id":"/a","instances":1},{"id":"/b","instances":"two"}]}"#,
+            || "GET /v2/apps".into(),
+        )
+        .unwrap_err();
+        match &err {
+            Error::Decode { what, path, .. } => {
+                assert_eq!(what, "GET /v2/apps");
+                assert_eq!(path, "apps[1].instances");
+            }
+            other => panic!("{other:?}"),
+        }
+        assert!(std::error::Error::source(&err).is_some());
+    }
+
+    #[test]
+    fn truncated_and_trailing_input_fail() {
+        assert!(decode_json::<Apps>(br#"{"apps":[{"id":"/a""#, || "x".into()).is_err());
+        assert!(decode_json::<Apps>(br#"{"apps":[]} x"#, || "x".into()).is_err());
+        assert!(decode_json::<Apps>(br#"{"apps":[]}"#, || "x".into()).is_ok());
+    }
+}
