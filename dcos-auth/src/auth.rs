@@ -147,7 +147,9 @@ fn login_result(status: StatusCode, body: &[u8], url: &Url) -> Result<Secret, Er
             .ok()
             .and_then(|r| r.token)
             .filter(|t| !t.is_empty())
-            .ok_or_else(|| AuthError::MissingToken { url: url.clone() })?;
+            .ok_or_else(|| AuthError::MissingToken {
+                url: Box::new(url.clone()),
+            })?;
         return Ok(Secret::new(token));
     }
     let body = ErrorBody::from_bytes(body);

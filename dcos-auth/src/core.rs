@@ -106,7 +106,7 @@ impl Response {
             Err(Error::Api {
                 body: ErrorBody::from_bytes(&self.body),
                 method: self.method,
-                url: self.url,
+                url: Box::new(self.url),
                 status: self.status,
             })
         }
@@ -339,7 +339,7 @@ impl Shared {
                     .await
                     .map_err(|_| Error::Timeout {
                         method: method.clone(),
-                        url: url.clone(),
+                        url: Box::new(url.clone()),
                         after: self.idle_timeout,
                     })?,
             }
@@ -369,7 +369,7 @@ impl Shared {
         }
         Err(Error::TooManyRedirects {
             method: request.method.clone(),
-            url: first.clone(),
+            url: Box::new(first.clone()),
             max: self.max_redirects,
         })
     }
@@ -409,7 +409,7 @@ impl Shared {
             .unwrap_or_default();
         AuthError::Unauthorized {
             method: request.method.clone(),
-            url: sent.url,
+            url: Box::new(sent.url),
             status,
             challenge,
             body: ErrorBody::from_bytes(&body),
@@ -421,7 +421,7 @@ impl Shared {
         if err.is_timeout() {
             Error::Timeout {
                 method: method.clone(),
-                url: url.clone(),
+                url: Box::new(url.clone()),
                 after: self.timeout,
             }
         } else {

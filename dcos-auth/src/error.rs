@@ -15,6 +15,8 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 /// An error from talking to a DC/OS cluster or a service behind it.
 ///
+/// URLs are boxed to keep `Result<T, Error>` small on the success path.
+///
 /// Every variant that comes from a request keeps the method and URL, and an HTTP
 /// error keeps its status and body (JSON or text, capped at [`MAX_ERROR_BODY`])
 /// even when the body is an HTML page. No variant ever holds a token, password or
@@ -29,7 +31,7 @@ pub enum Error {
         /// The request method.
         method: Method,
         /// The URL that answered (after any redirects).
-        url: Url,
+        url: Box<Url>,
         /// The status the server sent.
         status: StatusCode,
         /// The response body, JSON or text, capped in size.
@@ -52,7 +54,7 @@ pub enum Error {
         /// The request method.
         method: Method,
         /// The URL being requested.
-        url: Url,
+        url: Box<Url>,
         /// Whether the failure happened while connecting, before anything was sent.
         connect: bool,
         /// The HTTP client's error.
@@ -65,7 +67,7 @@ pub enum Error {
         /// The request method.
         method: Method,
         /// The URL being requested.
-        url: Url,
+        url: Box<Url>,
         /// The limit that ran out.
         after: Duration,
     },
@@ -78,7 +80,7 @@ pub enum Error {
         /// The request method.
         method: Method,
         /// The URL first requested.
-        url: Url,
+        url: Box<Url>,
         /// The most hops allowed.
         max: usize,
     },
@@ -155,7 +157,7 @@ impl Error {
     pub(crate) fn transport(method: &Method, url: &Url, source: reqwest::Error) -> Self {
         Error::Transport {
             method: method.clone(),
-            url: url.clone(),
+            url: Box::new(url.clone()),
             connect: source.is_connect(),
             source: Arc::new(source),
         }
@@ -188,7 +190,7 @@ pub enum AuthError {
     #[error("the login response from {url} has no token")]
     MissingToken {
         /// The login endpoint.
-        url: Url,
+        url: Box<Url>,
     },
     /// A request was refused with 401 although fresh credentials were sent, or the
     /// credentials cannot be refreshed (a static token, basic auth).
@@ -197,7 +199,7 @@ pub enum AuthError {
         /// The request method.
         method: Method,
         /// The URL that refused.
-        url: Url,
+        url: Box<Url>,
         /// The status, 401.
         status: StatusCode,
         /// The `WWW-Authenticate` challenge: `acsjwt` on DC/OS Enterprise,
@@ -365,7 +367,7 @@ mod tests {
     fn api(body: &[u8]) -> Error {
         Error::Api {
             method: Method::GET,
-            url: Url::parse("https://dcos.example.com/service/marathon/v2/apps").unwrap(),
+            url: Box::new(Url::parse("https://dcos.example.com/service/marathon/v2/apps").unwrap()),
             status: StatusCode::BAD_GATEWAY,
             body: ErrorBody::from_bytes(body),
         }

@@ -103,7 +103,7 @@ impl Stream for ByteStream {
                     self.done = true;
                     Poll::Ready(Some(Err(Error::Timeout {
                         method: self.method.clone(),
-                        url: self.url.clone(),
+                        url: Box::new(self.url.clone()),
                         after: self.idle,
                     })))
                 }
