@@ -263,7 +263,7 @@ impl Shared {
             let url = request.url(&target);
             let result = match self.attempt(&url, request, mode, with_auth).await {
                 Ok(sent) => {
-                    remember_leader(leader, &target, &sent.url);
+                    remember_leader(leader, &url, &sent.url);
                     if sent.response.status() == StatusCode::UNAUTHORIZED {
                         match sent.auth_sent {
                             Some(Some(generation)) if !replayed_401 => {
@@ -418,7 +418,9 @@ impl Shared {
     }
 
     fn map_reqwest(&self, method: &Method, url: &Url, err: reqwest::Error) -> Error {
-        if err.is_timeout() {
+        // A connect time-out is a connect failure: nothing was sent, so even a
+        // POST may be resent.
+        if !err.is_connect() && err.is_timeout() {
             Error::Timeout {
                 method: method.clone(),
                 url: Box::new(url.clone()),
@@ -492,10 +494,13 @@ fn target_base(base: &Url, leader: Option<&LeaderSlot>) -> Url {
     }
 }
 
-/// Remembers where a redirect led, if this core follows the leader.
-fn remember_leader(leader: Option<&LeaderSlot>, target: &Url, answered: &Url) {
+/// Remembers where a redirect led, if this core follows the leader. Only a
+/// redirect to the same path on another host is a leader redirect (Mesos
+/// masters, Marathon standbys); one to another path, such as an artifact
+/// download sent to a blob store, is not remembered.
+fn remember_leader(leader: Option<&LeaderSlot>, requested: &Url, answered: &Url) {
     if let Some(slot) = leader {
-        if !same_origin(target, answered) {
+        if !same_origin(requested, answered) && requested.path() == answered.path() {
             tracing::info!(leader = %answered.origin().ascii_serialization(), "following the leader");
             *lock(slot) = Some(answered.clone());
         }

@@ -130,6 +130,29 @@ async fn a_core_can_remember_the_leader() {
 }
 
 #[tokio::test]
+async fn a_redirect_to_another_path_is_not_taken_for_a_leader() {
+    let m1 = MockServer::start().await;
+    let store = MockServer::start().await;
+    catch_all(&m1).await;
+    catch_all(&store).await;
+    redirect(
+        &m1,
+        "GET",
+        "/files/download",
+        302,
+        &format!("{}/bucket/sandbox.tgz", store.uri()),
+        1,
+    )
+    .await;
+    ok(&store, "GET", "/bucket/sandbox.tgz", 1).await;
+    let core = cluster(&m1, Credentials::None).root().remember_leader();
+    core.execute(Request::get(["files", "download"]))
+        .await
+        .unwrap();
+    assert_eq!(core.leader(), None);
+}
+
+#[tokio::test]
 async fn without_opting_in_the_leader_is_not_remembered() {
     let m1 = MockServer::start().await;
     let m2 = MockServer::start().await;
