@@ -5,6 +5,7 @@ mod common;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
 
 use common::*;
 use dcos_auth::{AuthError, Credentials, Error, Secret, ServiceAccount, TokenSource};
@@ -196,14 +197,7 @@ async fn service_account_absolute_login_endpoint() {
     let server = MockServer::start().await;
     catch_all(&server).await;
     let token = acs_token("cd-bot", 3600, "abs");
-    Mock::given(method("POST"))
-        .and(path(LOGIN))
-        .respond_with(
-            ResponseTemplate::new(200).set_body_json(serde_json::json!({ "token": token })),
-        )
-        .expect(1)
-        .mount(&login_server)
-        .await;
+    login_returns(&login_server, &token, 1, Duration::ZERO).await;
     ok_for(&server, &token_header(&token), 1).await;
     let sa = ServiceAccount::from_pem("cd-bot", PKCS8)
         .unwrap()
@@ -326,14 +320,7 @@ async fn a_login_503_is_retried() {
         .expect(1)
         .mount(&server)
         .await;
-    Mock::given(method("POST"))
-        .and(path(LOGIN))
-        .respond_with(
-            ResponseTemplate::new(200).set_body_json(serde_json::json!({ "token": token })),
-        )
-        .expect(1)
-        .mount(&server)
-        .await;
+    login_returns(&server, &token, 1, Duration::ZERO).await;
     ok_for(&server, &token_header(&token), 1).await;
     get_info(&cluster(&server, Credentials::login("alice", "pw")))
         .await
@@ -345,14 +332,7 @@ async fn token_claims_log_in_and_report_expiry() {
     let server = MockServer::start().await;
     catch_all(&server).await;
     let token = acs_token("alice", 3600, "claims");
-    Mock::given(method("POST"))
-        .and(path(LOGIN))
-        .respond_with(
-            ResponseTemplate::new(200).set_body_json(serde_json::json!({ "token": token })),
-        )
-        .expect(1)
-        .mount(&server)
-        .await;
+    login_returns(&server, &token, 1, Duration::ZERO).await;
     let c = cluster(&server, Credentials::login("alice", "pw"));
     let claims = c.token_claims().await.unwrap().unwrap();
     assert_eq!(claims.uid.as_deref(), Some("alice"));

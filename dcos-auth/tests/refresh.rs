@@ -12,19 +12,6 @@ use wiremock::{Mock, MockServer, ResponseTemplate};
 
 const APPS: &str = "/service/marathon/v2/apps";
 
-async fn login_returns(server: &MockServer, token: &str, times: u64, delay: Duration) {
-    Mock::given(method("POST"))
-        .and(path(LOGIN))
-        .respond_with(
-            ResponseTemplate::new(200)
-                .set_body_json(serde_json::json!({ "token": token }))
-                .set_delay(delay),
-        )
-        .expect(times)
-        .mount(server)
-        .await;
-}
-
 async fn apps_with(
     server: &MockServer,
     token: &str,

@@ -6,7 +6,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use dcos_auth::{Cluster, ClusterBuilder, Credentials, RetryPolicy};
-use wiremock::matchers::any;
+use wiremock::matchers::{any, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 pub const LOGIN: &str = "/acs/api/v1/auth/login";
@@ -78,4 +78,19 @@ pub async fn authorization_headers(server: &MockServer) -> Vec<Option<String>> {
                 .map(|v| v.to_str().unwrap().to_owned())
         })
         .collect()
+}
+
+/// The IAM answers every login to this server with `token`, `times` times,
+/// after `delay`.
+pub async fn login_returns(server: &MockServer, token: &str, times: u64, delay: Duration) {
+    Mock::given(method("POST"))
+        .and(path(LOGIN))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(serde_json::json!({ "token": token }))
+                .set_delay(delay),
+        )
+        .expect(times)
+        .mount(server)
+        .await;
 }
