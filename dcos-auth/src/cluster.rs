@@ -118,6 +118,10 @@ impl Cluster {
 
     /// What the current token says (its uid and expiry), logging in first if
     /// there is no valid token yet. `None` for credentials that use no token.
+    ///
+    /// A static token is only read locally: whether the IAM still accepts it
+    /// shows at the next request ([`AuthError::Unauthorized`](crate::AuthError::Unauthorized)),
+    /// or before it if its `exp` has passed ([`AuthError::TokenExpired`](crate::AuthError::TokenExpired)).
     pub async fn token_claims(&self) -> Result<Option<TokenClaims>, Error> {
         self.shared.auth.claims(&self.shared).await
     }

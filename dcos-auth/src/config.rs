@@ -30,7 +30,14 @@ impl ClusterBuilder {
     /// When several credentials are set, the service account wins over the user
     /// login, which wins over the token.
     pub fn from_env() -> Result<Self, Error> {
-        builder_from_env(&|name| std::env::var(name).ok())
+        builder_from_env(&|name| std::env::var(name).ok(), None)
+    }
+
+    /// A builder for `url` with the credentials and settings of the
+    /// environment: everything [`ClusterBuilder::from_env`] reads but
+    /// `DCOS_URL`. For programs that take the URL on their command line.
+    pub fn from_env_with_url(url: impl Into<String>) -> Result<Self, Error> {
+        builder_from_env(&|name| std::env::var(name).ok(), Some(url.into()))
     }
 
     /// A builder for the cluster the DC/OS CLI is attached to: the
@@ -54,7 +61,11 @@ fn var(lookup: Lookup<'_>, name: &str) -> Option<String> {
     lookup(name).filter(|v| !v.trim().is_empty())
 }
 
-pub(crate) fn builder_from_env(lookup: Lookup<'_>) -> Result<ClusterBuilder, Error> {
+/// Reads the environment through `lookup`; `url`, when given, replaces `DCOS_URL`.
+pub(crate) fn builder_from_env(
+    lookup: Lookup<'_>,
+    url: Option<String>,
+) -> Result<ClusterBuilder, Error> {
     let service_account = match var(lookup, "DCOS_SERVICE_ACCOUNT_CREDENTIAL") {
         Some(value) if value.trim_start().starts_with('{') => {
             Some(ServiceAccount::from_json(&value)?)
@@ -70,7 +81,7 @@ pub(crate) fn builder_from_env(lookup: Lookup<'_>) -> Result<ClusterBuilder, Err
     };
     let token = var(lookup, "DCOS_ACS_TOKEN").map(Secret::new);
 
-    let url = match var(lookup, "DCOS_URL") {
+    let url = match url.or_else(|| var(lookup, "DCOS_URL")) {
         Some(url) => url,
         None => service_account
             .as_ref()

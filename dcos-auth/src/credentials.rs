@@ -73,10 +73,10 @@ impl Credentials {
         )
     }
 
-    /// The user or service account id, when the credentials name one.
+    /// The DC/OS user or service account id, when the credentials name one. A
+    /// basic-auth user name is not a DC/OS uid and is not returned.
     pub fn uid(&self) -> Option<&str> {
         match self {
-            Credentials::Basic { username, .. } => Some(username),
             Credentials::Login { uid, .. } => Some(uid),
             Credentials::ServiceAccount(sa) => Some(sa.uid()),
             _ => None,

@@ -128,6 +128,15 @@ impl Error {
         }
     }
 
+    /// The server's error code: the IAM's code of a login failure, or the
+    /// `code` field of a JSON error body (such as `ERR_UNKNOWN_USER_ID`).
+    pub fn code(&self) -> Option<&str> {
+        match self {
+            Error::Auth(auth) if auth.code().is_some() => auth.code(),
+            _ => self.body()?.json_str("code"),
+        }
+    }
+
     /// The response body of an HTTP error.
     pub fn body(&self) -> Option<&ErrorBody> {
         match self {
@@ -421,6 +430,24 @@ mod tests {
             api(b"").to_string(),
             "GET https://dcos.example.com/service/marathon/v2/apps returned 502 Bad Gateway"
         );
+    }
+
+    #[test]
+    fn code_comes_from_the_iam_or_the_json_body() {
+        let unknown_user = Error::Api {
+            method: Method::GET,
+            url: Box::new(Url::parse("https://a/acs/api/v1/users/bob").unwrap()),
+            status: StatusCode::BAD_REQUEST,
+            body: ErrorBody::from_bytes(br#"{"title":"Bad Request","description":"User with uid `bob` not known.","code":"ERR_UNKNOWN_USER_ID"}"#),
+        };
+        assert_eq!(unknown_user.code(), Some("ERR_UNKNOWN_USER_ID"));
+        assert_eq!(api(b"<html>").code(), None);
+        let login = Error::from(AuthError::LoginFailed {
+            status: StatusCode::BAD_REQUEST,
+            code: Some("ERR_INVALID_DATA".into()),
+            description: None,
+        });
+        assert_eq!(login.code(), Some("ERR_INVALID_DATA"));
     }
 
     #[test]

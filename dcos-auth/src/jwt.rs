@@ -107,6 +107,7 @@ impl<'a> LoginClaims<'a> {
 
 /// What a client may read from an ACS token without verifying it.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
 pub struct TokenClaims {
     /// The user or service account the token was issued to.
     #[serde(default)]

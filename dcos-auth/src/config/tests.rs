@@ -27,10 +27,13 @@ fn credential_json(uid: &str, endpoint: &str) -> String {
 
 #[test]
 fn env_static_token() {
-    let b = builder_from_env(&env(&[
-        ("DCOS_URL", "https://dcos.example.com"),
-        ("DCOS_ACS_TOKEN", "tok"),
-    ]))
+    let b = builder_from_env(
+        &env(&[
+            ("DCOS_URL", "https://dcos.example.com"),
+            ("DCOS_ACS_TOKEN", "tok"),
+        ]),
+        None,
+    )
     .unwrap();
     assert_eq!(b.url, "https://dcos.example.com");
     assert!(matches!(&b.credentials, Credentials::Token(t) if t.expose() == "tok"));
@@ -39,12 +42,15 @@ fn env_static_token() {
 
 #[test]
 fn env_user_login_seeded_with_a_token() {
-    let b = builder_from_env(&env(&[
-        ("DCOS_URL", "https://dcos.example.com"),
-        ("DCOS_UID", "alice"),
-        ("DCOS_PASSWORD", "pw"),
-        ("DCOS_ACS_TOKEN", "tok"),
-    ]))
+    let b = builder_from_env(
+        &env(&[
+            ("DCOS_URL", "https://dcos.example.com"),
+            ("DCOS_UID", "alice"),
+            ("DCOS_PASSWORD", "pw"),
+            ("DCOS_ACS_TOKEN", "tok"),
+        ]),
+        None,
+    )
     .unwrap();
     assert!(
         matches!(&b.credentials, Credentials::Login { uid, password } if uid == "alice" && password.expose() == "pw")
@@ -58,7 +64,7 @@ fn env_uid_and_password_go_together() {
         &[("DCOS_URL", "https://a"), ("DCOS_UID", "alice")][..],
         &[("DCOS_URL", "https://a"), ("DCOS_PASSWORD", "pw")][..],
     ] {
-        let err = builder_from_env(&env(pairs)).unwrap_err();
+        let err = builder_from_env(&env(pairs), None).unwrap_err();
         assert!(err.to_string().contains("DCOS_"), "{err}");
         assert!(!err.to_string().contains("pw"), "{err}");
     }
@@ -67,12 +73,15 @@ fn env_uid_and_password_go_together() {
 #[test]
 fn env_service_account_inline_wins_over_login() {
     let json = credential_json("cd-bot", "https://leader.mesos/acs/api/v1/auth/login");
-    let b = builder_from_env(&env(&[
-        ("DCOS_URL", "https://dcos.example.com"),
-        ("DCOS_UID", "alice"),
-        ("DCOS_PASSWORD", "pw"),
-        ("DCOS_SERVICE_ACCOUNT_CREDENTIAL", &json),
-    ]))
+    let b = builder_from_env(
+        &env(&[
+            ("DCOS_URL", "https://dcos.example.com"),
+            ("DCOS_UID", "alice"),
+            ("DCOS_PASSWORD", "pw"),
+            ("DCOS_SERVICE_ACCOUNT_CREDENTIAL", &json),
+        ]),
+        None,
+    )
     .unwrap();
     match &b.credentials {
         Credentials::ServiceAccount(sa) => {
@@ -96,10 +105,10 @@ fn env_service_account_from_a_file_gives_the_url_when_dcos_url_is_unset() {
         credential_json("cd-bot", "https://leader.mesos/acs/api/v1/auth/login"),
     )
     .unwrap();
-    let b = builder_from_env(&env(&[(
-        "DCOS_SERVICE_ACCOUNT_CREDENTIAL",
-        path.to_str().unwrap(),
-    )]))
+    let b = builder_from_env(
+        &env(&[("DCOS_SERVICE_ACCOUNT_CREDENTIAL", path.to_str().unwrap())]),
+        None,
+    )
     .unwrap();
     assert_eq!(b.url, "https://leader.mesos");
     assert!(matches!(&b.credentials, Credentials::ServiceAccount(sa) if sa.uid() == "cd-bot"));
@@ -107,11 +116,12 @@ fn env_service_account_from_a_file_gives_the_url_when_dcos_url_is_unset() {
 
 #[test]
 fn env_without_a_url_is_an_error() {
-    let err = builder_from_env(&env(&[("DCOS_ACS_TOKEN", "tok")])).unwrap_err();
+    let err = builder_from_env(&env(&[("DCOS_ACS_TOKEN", "tok")]), None).unwrap_err();
     assert!(err.to_string().contains("DCOS_URL"), "{err}");
     // A relative login endpoint gives no origin to fall back on.
     let json = credential_json("cd-bot", "/acs/api/v1/auth/login");
-    let err = builder_from_env(&env(&[("DCOS_SERVICE_ACCOUNT_CREDENTIAL", &json)])).unwrap_err();
+    let err =
+        builder_from_env(&env(&[("DCOS_SERVICE_ACCOUNT_CREDENTIAL", &json)]), None).unwrap_err();
     assert!(err.to_string().contains("DCOS_URL"), "{err}");
 }
 
@@ -121,7 +131,7 @@ fn env_ssl_verify_and_timeout() {
     let with = |extra: &[(&str, &str)]| {
         let mut pairs = base.to_vec();
         pairs.extend_from_slice(extra);
-        builder_from_env(&env(&pairs))
+        builder_from_env(&env(&pairs), None)
     };
     let b = with(&[("DCOS_SSL_VERIFY", "false")]).unwrap();
     assert!(b.accept_invalid_certs);
@@ -136,8 +146,30 @@ fn env_ssl_verify_and_timeout() {
 }
 
 #[test]
+fn env_with_an_explicit_url_ignores_dcos_url() {
+    let b = builder_from_env(
+        &env(&[
+            ("DCOS_URL", "https://from-env.example.com"),
+            ("DCOS_UID", "alice"),
+            ("DCOS_PASSWORD", "pw"),
+        ]),
+        Some("https://given.example.com".into()),
+    )
+    .unwrap();
+    assert_eq!(b.url, "https://given.example.com");
+    assert!(matches!(&b.credentials, Credentials::Login { uid, .. } if uid == "alice"));
+    // No DCOS_URL at all is fine when the URL is given.
+    let b = builder_from_env(&env(&[("DCOS_ACS_TOKEN", "t")]), Some("https://a".into())).unwrap();
+    assert!(matches!(b.credentials, Credentials::Token(_)));
+}
+
+#[test]
 fn env_empty_values_count_as_unset() {
-    let b = builder_from_env(&env(&[("DCOS_URL", "https://a"), ("DCOS_ACS_TOKEN", "")])).unwrap();
+    let b = builder_from_env(
+        &env(&[("DCOS_URL", "https://a"), ("DCOS_ACS_TOKEN", "")]),
+        None,
+    )
+    .unwrap();
     assert!(matches!(b.credentials, Credentials::None));
 }
 
