@@ -28,9 +28,8 @@
 use std::fmt;
 use std::io::Write;
 use std::process::ExitCode;
-use std::time::Duration;
 
-use dcos_auth::{AuthError, Cluster, ClusterBuilder, Credentials, Error, ServiceAccount};
+use dcos_auth::{AuthError, Cluster, ClusterBuilder, Error};
 
 pub mod whoami;
 
@@ -93,122 +92,17 @@ impl std::error::Error for UsageError {}
 
 /// A cluster for `url`, or for `DCOS_URL` when `url` is `None`, with the
 /// credentials and settings of the environment. See [`cluster_builder`].
-pub fn cluster(url: Option<&str>) -> Result<Cluster, SetupError> {
-    Ok(cluster_builder(url)?.build()?)
+pub fn cluster(url: Option<&str>) -> Result<Cluster, Error> {
+    cluster_builder(url)?.build()
 }
 
-/// A cluster builder for `url`, or for `DCOS_URL` when `url` is `None`.
-///
-/// Without a URL this is [`ClusterBuilder::from_env`]. With one, the same
-/// variables give the credentials and settings (see [`builder_with_url`]):
-/// `dcos-auth` offers no way to replace the URL of a configured builder.
-pub fn cluster_builder(url: Option<&str>) -> Result<ClusterBuilder, SetupError> {
+/// A cluster builder for `url`, or for `DCOS_URL` when `url` is `None`; the
+/// credentials and settings come from the environment either way
+/// ([`ClusterBuilder::from_env`], [`ClusterBuilder::from_env_with_url`]).
+pub fn cluster_builder(url: Option<&str>) -> Result<ClusterBuilder, Error> {
     match url {
-        None => Ok(ClusterBuilder::from_env()?),
-        Some(url) => builder_with_url(url, &|name| std::env::var(name).ok()),
-    }
-}
-
-/// A cluster builder for `url` configured by the variables `lookup` returns, as
-/// [`ClusterBuilder::from_env`] reads them apart from `DCOS_URL`:
-///
-/// - `DCOS_SERVICE_ACCOUNT_CREDENTIAL` (inline JSON or a file path) wins over
-///   `DCOS_UID` with `DCOS_PASSWORD`, which wins over `DCOS_ACS_TOKEN`. Next to
-///   one of the first two, the token is only the first one used.
-/// - `DCOS_SSL_VERIFY`: `true`, `false` (no verification) or a CA bundle path.
-/// - `DCOS_TIMEOUT`: the unary time-out in seconds.
-///
-/// Empty variables count as unset.
-pub fn builder_with_url(
-    url: &str,
-    lookup: &dyn Fn(&str) -> Option<String>,
-) -> Result<ClusterBuilder, SetupError> {
-    let var = |name: &str| lookup(name).filter(|v| !v.trim().is_empty());
-    let service_account = match var("DCOS_SERVICE_ACCOUNT_CREDENTIAL") {
-        Some(json) if json.trim_start().starts_with('{') => Some(ServiceAccount::from_json(&json)?),
-        Some(path) => Some(ServiceAccount::from_file(path.trim())?),
-        None => None,
-    };
-    let login = match (var("DCOS_UID"), var("DCOS_PASSWORD")) {
-        (Some(uid), Some(password)) => Some(Credentials::login(uid, password)),
-        (Some(_), None) => {
-            return Err(SetupError::Env(
-                "DCOS_UID is set but DCOS_PASSWORD is not".into(),
-            ));
-        }
-        (None, Some(_)) => {
-            return Err(SetupError::Env(
-                "DCOS_PASSWORD is set but DCOS_UID is not".into(),
-            ));
-        }
-        (None, None) => None,
-    };
-    let token = var("DCOS_ACS_TOKEN");
-
-    let mut builder = Cluster::builder(url);
-    let refreshable = service_account.map(Credentials::from).or(login);
-    builder = match (refreshable, token) {
-        (Some(credentials), Some(token)) => builder.auth(credentials).initial_token(token),
-        (Some(credentials), None) => builder.auth(credentials),
-        (None, Some(token)) => builder.auth(Credentials::token(token)),
-        (None, None) => builder,
-    };
-    if let Some(verify) = var("DCOS_SSL_VERIFY") {
-        let verify = verify.trim();
-        builder = match verify.to_ascii_lowercase().as_str() {
-            "true" | "1" | "yes" => builder,
-            "false" | "0" | "no" => builder.danger_accept_invalid_certs(),
-            _ => builder.ca_file(verify),
-        };
-    }
-    if let Some(timeout) = var("DCOS_TIMEOUT") {
-        let secs = timeout
-            .trim()
-            .parse::<f64>()
-            .ok()
-            .filter(|s| s.is_finite() && *s > 0.0)
-            .ok_or_else(|| {
-                SetupError::Env(format!(
-                    "DCOS_TIMEOUT `{timeout}` is not a positive number of seconds"
-                ))
-            })?;
-        builder = builder.timeout(Duration::from_secs_f64(secs));
-    }
-    Ok(builder)
-}
-
-/// Why an example could not set up its cluster.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum SetupError {
-    /// An environment variable is missing its partner or has an unusable value.
-    /// The message names the variable and never quotes a secret.
-    Env(String),
-    /// `dcos-auth` refused the configuration, such as a bad URL or credential.
-    Cluster(Error),
-}
-
-impl fmt::Display for SetupError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            SetupError::Env(message) => write!(f, "configuration error: {message}"),
-            SetupError::Cluster(_) => f.write_str("cannot set up the cluster connection"),
-        }
-    }
-}
-
-impl std::error::Error for SetupError {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match self {
-            SetupError::Env(_) => None,
-            SetupError::Cluster(error) => Some(error),
-        }
-    }
-}
-
-impl From<Error> for SetupError {
-    fn from(error: Error) -> Self {
-        SetupError::Cluster(error)
+        None => ClusterBuilder::from_env(),
+        Some(url) => ClusterBuilder::from_env_with_url(url),
     }
 }
 
@@ -260,11 +154,7 @@ fn write_chain(
         writeln!(err, "  caused by: {cause}")?;
     }
     // An HTTP error's Display shows the server's message but not its code.
-    let code = chain(error).find_map(|e| {
-        e.downcast_ref::<Error>()
-            .and_then(Error::body)
-            .and_then(|body| body.json_str("code"))
-    });
+    let code = chain(error).find_map(|e| e.downcast_ref::<Error>().and_then(Error::code));
     if let Some(code) = code {
         writeln!(err, "  error code: {code}")?;
     }
@@ -274,14 +164,6 @@ fn write_chain(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn env<'a>(vars: &'a [(&'a str, &'a str)]) -> impl Fn(&str) -> Option<String> + 'a {
-        move |name| {
-            vars.iter()
-                .find(|(n, _)| *n == name)
-                .map(|(_, v)| (*v).to_owned())
-        }
-    }
 
     #[test]
     fn parses_url_and_help() {
@@ -311,39 +193,6 @@ mod tests {
     }
 
     #[test]
-    fn url_builder_reads_credentials_like_from_env() {
-        let b = builder_with_url(
-            "https://a.example.com",
-            &env(&[
-                ("DCOS_UID", "alice"),
-                ("DCOS_PASSWORD", "pw"),
-                ("DCOS_ACS_TOKEN", "t"),
-            ]),
-        )
-        .unwrap();
-        assert_eq!(b.url(), "https://a.example.com");
-        assert!(matches!(b.credentials(), Credentials::Login { uid, .. } if uid == "alice"));
-
-        let b =
-            builder_with_url("https://a.example.com", &env(&[("DCOS_ACS_TOKEN", "t")])).unwrap();
-        assert!(matches!(b.credentials(), Credentials::Token(_)));
-
-        let b = builder_with_url("https://a.example.com", &env(&[("DCOS_UID", "")])).unwrap();
-        assert!(matches!(b.credentials(), Credentials::None));
-    }
-
-    #[test]
-    fn url_builder_reports_half_set_logins_and_bad_timeouts() {
-        let err = builder_with_url("https://a", &env(&[("DCOS_UID", "alice")])).unwrap_err();
-        assert!(err.to_string().contains("DCOS_PASSWORD"), "{err}");
-        let err = builder_with_url("https://a", &env(&[("DCOS_PASSWORD", "hunter2")])).unwrap_err();
-        assert!(err.to_string().contains("DCOS_UID"), "{err}");
-        assert!(!err.to_string().contains("hunter2"), "{err}");
-        let err = builder_with_url("https://a", &env(&[("DCOS_TIMEOUT", "soon")])).unwrap_err();
-        assert!(err.to_string().contains("DCOS_TIMEOUT"), "{err}");
-    }
-
-    #[test]
     fn invalid_credentials_are_reported_with_the_iam_code() {
         let error = Error::from(AuthError::InvalidCredentials {
             code: Some("ERR_INVALID_CREDENTIALS".into()),
@@ -360,7 +209,7 @@ mod tests {
 
     #[test]
     fn rejected_credentials_are_found_below_a_wrapper() {
-        let error = SetupError::Cluster(Error::from(AuthError::InvalidCredentials {
+        let error = crate::whoami::WhoAmIError::Login(Error::from(AuthError::InvalidCredentials {
             code: None,
             description: Some("Invalid credentials.".into()),
         }));
@@ -374,21 +223,17 @@ mod tests {
 
     #[test]
     fn other_errors_are_reported_with_their_sources() {
-        let error = SetupError::from(
-            ServiceAccount::from_file("/nonexistent/credential.json").unwrap_err(),
-        );
+        let error =
+            dcos_auth::ServiceAccount::from_file("/nonexistent/credential.json").unwrap_err();
         let mut err = Vec::new();
         assert_eq!(report_error("prog", &error, &mut err), ExitCode::FAILURE);
         let text = String::from_utf8(err).unwrap();
         let lines: Vec<&str> = text.lines().collect();
         assert_eq!(
-            lines[0], "prog: cannot set up the cluster connection",
+            lines[0],
+            "prog: configuration error: cannot read the service account credential /nonexistent/credential.json",
             "{text}"
         );
-        assert!(
-            lines[1].starts_with("  caused by: configuration error: cannot read the service account credential /nonexistent/credential.json"),
-            "{text}"
-        );
-        assert!(lines[2].starts_with("  caused by: "), "{text}");
+        assert!(lines[1].starts_with("  caused by: "), "{text}");
     }
 }
