@@ -131,17 +131,18 @@ fn apply_tls_and_timeout(
         };
     }
     if let Some(timeout) = timeout {
-        let secs: f64 = timeout
+        let secs = timeout
             .trim()
-            .parse()
+            .parse::<f64>()
             .ok()
-            .filter(|s: &f64| s.is_finite() && *s > 0.0)
+            .filter(|s| *s > 0.0)
+            .and_then(|s| Duration::try_from_secs_f64(s).ok())
             .ok_or_else(|| {
                 Error::config(format!(
                     "{source} timeout `{timeout}` is not a positive number of seconds"
                 ))
             })?;
-        builder = builder.timeout(Duration::from_secs_f64(secs));
+        builder = builder.timeout(secs);
     }
     Ok(builder)
 }
@@ -219,9 +220,13 @@ fn read_cli_config(path: &Path) -> Result<CliConfig, Error> {
     toml::from_str(&text).map_err(|e| {
         // toml's Display quotes the offending line, which may hold the token:
         // report the message and the line number only.
-        let line = e
-            .span()
-            .map(|span| text[..span.start.min(text.len())].lines().count().max(1));
+        let line = e.span().map(|span| {
+            text.get(..span.start)
+                .unwrap_or(&text)
+                .lines()
+                .count()
+                .max(1)
+        });
         Error::config(format!(
             "{} is not valid TOML{}: {}",
             path.display(),

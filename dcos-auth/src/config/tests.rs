@@ -143,6 +143,9 @@ fn env_ssl_verify_and_timeout() {
     assert_eq!(b.timeout, Duration::from_secs(7));
     assert!(with(&[("DCOS_TIMEOUT", "soon")]).is_err());
     assert!(with(&[("DCOS_TIMEOUT", "-1")]).is_err());
+    for absurd in ["1e30", "inf", "NaN"] {
+        assert!(with(&[("DCOS_TIMEOUT", absurd)]).is_err(), "{absurd}");
+    }
 }
 
 #[test]
