@@ -52,7 +52,7 @@ impl Authenticator {
 
     /// The header for the next request, logging in first if the cached token is
     /// missing or within 30 s of its expiry.
-    pub(crate) async fn header(&self, shared: &Shared) -> Result<Option<AuthHeader>, Error> {
+    pub(crate) async fn header(&self, shared: &Arc<Shared>) -> Result<Option<AuthHeader>, Error> {
         let (value, generation) = match &self.credentials {
             Credentials::None => return Ok(None),
             Credentials::Basic { username, password } => {
@@ -76,7 +76,12 @@ impl Authenticator {
         };
         let mut value = HeaderValue::try_from(value).map_err(|_| {
             Error::from(AuthError::InvalidCredential {
-                reason: "the token or password holds characters not allowed in a header".into(),
+                reason: format!(
+                    "the {} credentials hold characters not allowed in an HTTP header \
+                     (a line break or control character, such as a trailing newline \
+                     from a file)",
+                    self.credentials.kind()
+                ),
             })
         })?;
         value.set_sensitive(true);
@@ -84,13 +89,16 @@ impl Authenticator {
     }
 
     /// The current token, fetched if needed. Only for refreshable credentials.
-    pub(crate) async fn token(&self, shared: &Shared) -> Result<Arc<CachedToken>, Error> {
-        self.cache.get(|| self.fetch(shared)).await
+    pub(crate) async fn token(&self, shared: &Arc<Shared>) -> Result<Arc<CachedToken>, Error> {
+        let shared = shared.clone();
+        self.cache
+            .get(move || async move { shared.auth.fetch(&shared).await })
+            .await
     }
 
     /// What the credentials' current token says, logging in if needed; `None`
     /// for credentials that use no token.
-    pub(crate) async fn claims(&self, shared: &Shared) -> Result<Option<TokenClaims>, Error> {
+    pub(crate) async fn claims(&self, shared: &Arc<Shared>) -> Result<Option<TokenClaims>, Error> {
         match &self.credentials {
             Credentials::None | Credentials::Basic { .. } => Ok(None),
             Credentials::Token(t) => Ok(Some(TokenClaims::decode_unverified(t.expose()))),
@@ -103,7 +111,7 @@ impl Authenticator {
         self.cache.invalidate(generation);
     }
 
-    async fn fetch(&self, shared: &Shared) -> Result<Secret, Error> {
+    async fn fetch(&self, shared: &Arc<Shared>) -> Result<Secret, Error> {
         let body = match &self.credentials {
             Credentials::Login { uid, password } => {
                 serde_json::json!({ "uid": uid, "password": password.expose() })
@@ -125,7 +133,8 @@ impl Authenticator {
         // Logging in changes nothing on the server, so it may be retried.
         let request = Request::post(Vec::<String>::new())
             .json(&body)?
-            .idempotent(true);
+            .idempotent(true)
+            .credential_body();
         let response = shared
             .send_unauthenticated(&self.login_url, &request)
             .await?;
@@ -146,6 +155,7 @@ fn login_result(status: StatusCode, body: &[u8], url: &Url) -> Result<Secret, Er
         let token = serde_json::from_slice::<LoginResponse>(body)
             .ok()
             .and_then(|r| r.token)
+            .map(|t| t.trim().to_owned())
             .filter(|t| !t.is_empty())
             .ok_or_else(|| AuthError::MissingToken {
                 url: Box::new(url.clone()),

@@ -153,6 +153,9 @@ impl ClusterBuilder {
     pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
     /// The default idle time-out of a stream.
     pub const DEFAULT_IDLE_TIMEOUT: Duration = Duration::from_secs(90);
+    /// The longest time-out accepted; longer ones (such as `Duration::MAX`, to
+    /// mean "no limit") are cut to this.
+    pub const MAX_TIMEOUT: Duration = Duration::from_secs(365 * 24 * 3600);
     /// The default number of redirects followed.
     pub const DEFAULT_MAX_REDIRECTS: usize = 5;
 
@@ -218,21 +221,22 @@ impl ClusterBuilder {
         self
     }
 
-    /// Sets the total time-out of a unary call (per attempt).
+    /// Sets the total time-out of one attempt of a unary call, redirects
+    /// included.
     pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.timeout = timeout;
+        self.timeout = timeout.min(Self::MAX_TIMEOUT);
         self
     }
 
     /// Sets the time-out for opening a connection.
     pub fn connect_timeout(mut self, timeout: Duration) -> Self {
-        self.connect_timeout = timeout;
+        self.connect_timeout = timeout.min(Self::MAX_TIMEOUT);
         self
     }
 
     /// Sets how long a stream may go without receiving bytes.
     pub fn stream_idle_timeout(mut self, timeout: Duration) -> Self {
-        self.idle_timeout = timeout;
+        self.idle_timeout = timeout.min(Self::MAX_TIMEOUT);
         self
     }
 
@@ -307,7 +311,21 @@ impl ClusterBuilder {
             .build()
             .map_err(|e| Error::config_with("the HTTP client could not be built", e))?;
 
-        let auth = Authenticator::new(self.credentials, login_url, self.seed_token);
+        let seed = self.seed_token.filter(|token| {
+            let token_uid = TokenClaims::decode_unverified(token.expose()).uid;
+            match (self.credentials.uid(), token_uid.as_deref()) {
+                (Some(ours), Some(theirs)) if ours != theirs => {
+                    tracing::warn!(
+                        credentials_uid = ours,
+                        token_uid = theirs,
+                        "ignoring the initial token: it belongs to another uid"
+                    );
+                    false
+                }
+                _ => true,
+            }
+        });
+        let auth = Authenticator::new(self.credentials, login_url, seed);
         Ok(Cluster {
             shared: Arc::new(Shared {
                 http,
@@ -327,17 +345,36 @@ impl ClusterBuilder {
 /// The IAM login endpoint: the service account's own if it names one (absolute,
 /// or resolved against the cluster URL), else `<url>/acs/api/v1/auth/login`.
 fn login_url(root: &Url, credentials: &Credentials) -> Result<Url, Error> {
-    let named = match credentials {
-        Credentials::ServiceAccount(sa) => sa.login_endpoint(),
-        _ => None,
+    let join = |endpoint: &str| {
+        root.join(endpoint).map_err(|e| {
+            Error::config_with(
+                format!("the login endpoint `{endpoint}` is not a valid URL"),
+                e,
+            )
+        })
     };
-    let endpoint = named.unwrap_or(LOGIN_PATH);
-    root.join(endpoint).map_err(|e| {
-        Error::config_with(
-            format!("the login endpoint `{endpoint}` is not a valid URL"),
-            e,
-        )
-    })
+    let default = join(LOGIN_PATH)?;
+    let Credentials::ServiceAccount(sa) = credentials else {
+        return Ok(default);
+    };
+    let Some(endpoint) = sa.login_endpoint() else {
+        return Ok(default);
+    };
+    let named = join(endpoint)?;
+    let mut own_host = AllowedHosts::default();
+    if let Some(rule) = HostRule::exact(root) {
+        own_host.push(rule);
+    }
+    if sa.login_endpoint_chosen() || own_host.permits(&named) {
+        Ok(named)
+    } else {
+        tracing::info!(
+            credential_endpoint = %named,
+            using = %default,
+            "the credential's login endpoint is not on the cluster's host; using the cluster's own"
+        );
+        Ok(default)
+    }
 }
 
 #[cfg(test)]
@@ -373,6 +410,36 @@ mod tests {
                 .as_str(),
             "https://dcos.example.com/acs/api/v1/auth/login"
         );
+    }
+
+    #[test]
+    fn a_credential_login_endpoint_counts_only_on_the_cluster_host() {
+        let root = Url::parse("https://dcos.example.com/").unwrap();
+        let pem = include_str!("../tests/fixtures/test-service-account.pkcs8.pem");
+        let from_json = |endpoint: &str| {
+            let json = serde_json::json!({
+                "scheme": "RS256", "uid": "bot", "login_endpoint": endpoint, "private_key": pem,
+            });
+            Credentials::from(crate::ServiceAccount::from_json(&json.to_string()).unwrap())
+        };
+        let url = |c: &Credentials| login_url(&root, c).unwrap().to_string();
+        assert_eq!(
+            url(&from_json("https://leader.mesos/acs/api/v1/auth/login")),
+            "https://dcos.example.com/acs/api/v1/auth/login",
+            "an in-cluster endpoint is not used from outside"
+        );
+        assert_eq!(
+            url(&from_json("/custom/login")),
+            "https://dcos.example.com/custom/login"
+        );
+        assert_eq!(
+            url(&from_json("https://DCOS.example.com:443/iam/login")),
+            "https://dcos.example.com/iam/login"
+        );
+        let chosen = crate::ServiceAccount::from_pem("bot", pem)
+            .unwrap()
+            .with_login_endpoint("https://iam.example.com/login");
+        assert_eq!(url(&chosen.into()), "https://iam.example.com/login");
     }
 
     #[test]

@@ -66,20 +66,16 @@ pub(crate) fn builder_from_env(
     lookup: Lookup<'_>,
     url: Option<String>,
 ) -> Result<ClusterBuilder, Error> {
-    let service_account = match var(lookup, "DCOS_SERVICE_ACCOUNT_CREDENTIAL") {
-        Some(value) if value.trim_start().starts_with('{') => {
-            Some(ServiceAccount::from_json(&value)?)
-        }
-        Some(path) => Some(ServiceAccount::from_file(path.trim())?),
-        None => None,
-    };
+    let service_account = var(lookup, "DCOS_SERVICE_ACCOUNT_CREDENTIAL")
+        .map(|value| service_account_from_env(&value))
+        .transpose()?;
     let login = match (var(lookup, "DCOS_UID"), var(lookup, "DCOS_PASSWORD")) {
         (Some(uid), Some(password)) => Some(Credentials::login(uid, password)),
         (Some(_), None) => return Err(Error::config("DCOS_UID is set but DCOS_PASSWORD is not")),
         (None, Some(_)) => return Err(Error::config("DCOS_PASSWORD is set but DCOS_UID is not")),
         (None, None) => None,
     };
-    let token = var(lookup, "DCOS_ACS_TOKEN").map(Secret::new);
+    let token = var(lookup, "DCOS_ACS_TOKEN").map(|t| Secret::new(t.trim()));
 
     let url = match url.or_else(|| var(lookup, "DCOS_URL")) {
         Some(url) => url,
@@ -105,6 +101,27 @@ pub(crate) fn builder_from_env(
         var(lookup, "DCOS_TIMEOUT"),
         "DCOS",
     )
+}
+
+/// `DCOS_SERVICE_ACCOUNT_CREDENTIAL`: inline JSON or the path of a JSON file.
+///
+/// A value with a `{`, a line break or a PEM marker (or a long one) is taken as
+/// inline content, after dropping a byte-order mark and surrounding quotes (as
+/// `docker --env-file` keeps them), so that a credential is never mistaken for
+/// a path and echoed in a "cannot read file" error.
+fn service_account_from_env(value: &str) -> Result<ServiceAccount, Error> {
+    let value = value.trim().trim_start_matches('\u{feff}').trim();
+    let value = ['"', '\'']
+        .iter()
+        .find_map(|q| value.strip_prefix(*q).and_then(|v| v.strip_suffix(*q)))
+        .unwrap_or(value)
+        .trim();
+    let inline = value.contains(['{', '\n']) || value.contains("PRIVATE KEY") || value.len() > 1024;
+    if inline {
+        ServiceAccount::from_json(value)
+    } else {
+        ServiceAccount::from_file(value)
+    }
 }
 
 fn with_seed(builder: ClusterBuilder, token: Option<Secret>) -> ClusterBuilder {

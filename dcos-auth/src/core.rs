@@ -10,9 +10,12 @@ use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, SystemTime};
 
 use bytes::{Bytes, BytesMut};
-use reqwest::header::{AUTHORIZATION, HeaderMap, LOCATION, RETRY_AFTER, WWW_AUTHENTICATE};
+use reqwest::header::{
+    AUTHORIZATION, COOKIE, HeaderMap, LOCATION, PROXY_AUTHORIZATION, RETRY_AFTER, WWW_AUTHENTICATE,
+};
 use reqwest::{Method, StatusCode};
 use serde::de::DeserializeOwned;
+use tokio::time::Instant;
 use url::Url;
 
 use crate::auth::Authenticator;
@@ -162,7 +165,7 @@ impl HttpCore {
     }
 
     /// The URL `request` would be sent to.
-    pub fn url(&self, request: &Request) -> Url {
+    pub fn url(&self, request: &Request) -> Result<Url, Error> {
         request.url(&self.target_base())
     }
 
@@ -231,7 +234,7 @@ impl Shared {
     /// Sends `request` to the absolute `url` without credentials, with retries
     /// and redirects: used for logging in.
     pub(crate) fn send_unauthenticated<'a>(
-        &'a self,
+        self: &'a Arc<Self>,
         url: &'a Url,
         request: &'a Request,
     ) -> Pin<Box<dyn Future<Output = Result<Response, Error>> + Send + 'a>> {
@@ -247,7 +250,7 @@ impl Shared {
     /// Sends `request` under `base` until it succeeds or the retry policy stops:
     /// redirects, the one token refresh on a 401, retries and leader memory.
     async fn run(
-        &self,
+        self: &Arc<Self>,
         base: &Url,
         leader: Option<&LeaderSlot>,
         request: &Request,
@@ -260,13 +263,18 @@ impl Shared {
         loop {
             attempt += 1;
             let target = target_base(base, leader);
-            let url = request.url(&target);
+            let url = request.url(&target)?;
             let result = match self.attempt(&url, request, mode, with_auth).await {
+                // The login has its own retries; its failure ends this request.
+                Err(AttemptError::Login(err)) => return Err(err),
+                Err(AttemptError::Send(err)) => Err(err),
                 Ok(sent) => {
-                    remember_leader(leader, &url, &sent.url);
-                    if sent.response.status() == StatusCode::UNAUTHORIZED {
+                    let status = sent.response.status();
+                    if status == StatusCode::UNAUTHORIZED {
                         match sent.auth_sent {
-                            Some(Some(generation)) if !replayed_401 => {
+                            Some(Some(generation))
+                                if !replayed_401 && is_dcos_challenge(sent.response.headers()) =>
+                            {
                                 tracing::debug!(url = %sent.url, "401: refreshing the token and replaying");
                                 self.auth.invalidate(generation);
                                 replayed_401 = true;
@@ -277,9 +285,14 @@ impl Shared {
                             None => {}
                         }
                     }
+                    let usable = status != StatusCode::UNAUTHORIZED
+                        && !status.is_server_error()
+                        && (sent.auth_sent.is_some() || !self.auth.credentials().sends_auth());
+                    if usable {
+                        remember_leader(leader, &url, &sent.url);
+                    }
                     self.finish(request, sent, mode).await
                 }
-                Err(err) => Err(err),
             };
             let outcome = match &result {
                 Ok(answer) => answer.outcome(),
@@ -303,26 +316,40 @@ impl Shared {
     }
 
     /// One attempt: sends the request and follows redirects by hand, attaching
-    /// credentials only for allowed hosts.
+    /// credentials and sensitive headers only for allowed hosts. A unary attempt,
+    /// redirects included, shares one deadline.
     async fn attempt(
-        &self,
+        self: &Arc<Self>,
         first: &Url,
         request: &Request,
         mode: Mode,
         with_auth: bool,
-    ) -> Result<Sent, Error> {
+    ) -> Result<Sent, AttemptError> {
+        let deadline = Instant::now() + self.timeout;
         let mut url = first.clone();
         let mut method = request.method.clone();
-        for _ in 0..=self.max_redirects {
-            let header = if with_auth && self.allowed.permits(&url) {
-                self.auth.header(self).await?
+        for hop in 0..=self.max_redirects {
+            let permitted = self.allowed.permits(&url);
+            if hop > 0 && !permitted && request.credential_body {
+                return Err(AttemptError::Send(Error::RedirectNotAllowed {
+                    location: url.to_string(),
+                    reason: "the request body holds credentials and the host may not receive them",
+                }));
+            }
+            let header = if with_auth && permitted {
+                self.auth.header(self).await.map_err(AttemptError::Login)?
             } else {
                 None
+            };
+            let headers = if permitted {
+                request.headers.clone()
+            } else {
+                without_sensitive_headers(&request.headers)
             };
             let mut builder = self
                 .http
                 .request(method.clone(), url.clone())
-                .headers(request.headers.clone());
+                .headers(headers);
             let auth_sent = match header {
                 Some(h) => {
                     builder = builder.header(AUTHORIZATION, h.value);
@@ -333,22 +360,34 @@ impl Shared {
             if let Some(body) = &request.body {
                 builder = builder.body(body.clone());
             }
+            let timed_out = || Error::Timeout {
+                method: method.clone(),
+                url: Box::new(url.clone()),
+                after: match mode {
+                    Mode::Full => self.timeout,
+                    Mode::Stream => self.idle_timeout,
+                },
+            };
             let response = match mode {
-                Mode::Full => builder.timeout(self.timeout).send().await,
+                Mode::Full => {
+                    let left = deadline.saturating_duration_since(Instant::now());
+                    if left.is_zero() {
+                        return Err(AttemptError::Send(timed_out()));
+                    }
+                    builder.timeout(left).send().await
+                }
                 Mode::Stream => tokio::time::timeout(self.idle_timeout, builder.send())
                     .await
-                    .map_err(|_| Error::Timeout {
-                        method: method.clone(),
-                        url: Box::new(url.clone()),
-                        after: self.idle_timeout,
-                    })?,
+                    .map_err(|_| AttemptError::Send(timed_out()))?,
             }
-            .map_err(|e| self.map_reqwest(&method, &url, e))?;
+            .map_err(|e| AttemptError::Send(self.map_reqwest(&method, &url, e)))?;
             let location = response
                 .headers()
                 .get(LOCATION)
                 .and_then(|v| v.to_str().ok());
-            match next_hop(&url, &method, response.status(), location)? {
+            match next_hop(&url, &method, response.status(), location)
+                .map_err(AttemptError::Send)?
+            {
                 Hop::Stay => {
                     return Ok(Sent {
                         response,
@@ -367,11 +406,11 @@ impl Shared {
                 }
             }
         }
-        Err(Error::TooManyRedirects {
+        Err(AttemptError::Send(Error::TooManyRedirects {
             method: request.method.clone(),
             url: Box::new(first.clone()),
             max: self.max_redirects,
-        })
+        }))
     }
 
     /// Reads what the mode needs of an answered request.
@@ -430,6 +469,46 @@ impl Shared {
             Error::transport(method, url, err.without_url())
         }
     }
+}
+
+/// Why an attempt ended without a response.
+enum AttemptError {
+    /// Getting a token failed; the login already applied its own retries.
+    Login(Error),
+    /// Sending failed; the retry policy decides.
+    Send(Error),
+}
+
+/// Whether a 401 is DC/OS's: Admin Router and the IAM challenge with `acsjwt`
+/// (Enterprise) or `oauthjwt` (Open), or send no challenge. A 401 with another
+/// challenge (`Basic realm="Jenkins"`) is the service's own and no new token
+/// would fix it.
+fn is_dcos_challenge(headers: &HeaderMap) -> bool {
+    let mut challenges = headers
+        .get_all(WWW_AUTHENTICATE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .peekable();
+    if challenges.peek().is_none() {
+        return true;
+    }
+    challenges.any(|c| {
+        let scheme = c.split([' ', ',']).next().unwrap_or_default();
+        scheme.eq_ignore_ascii_case("acsjwt") || scheme.eq_ignore_ascii_case("oauthjwt")
+    })
+}
+
+/// The headers minus cookies, proxy credentials and anything marked sensitive,
+/// for a host that may not receive credentials.
+fn without_sensitive_headers(headers: &HeaderMap) -> HeaderMap {
+    let mut kept = HeaderMap::with_capacity(headers.len());
+    for (name, value) in headers {
+        if value.is_sensitive() || *name == COOKIE || *name == PROXY_AUTHORIZATION {
+            continue;
+        }
+        kept.append(name.clone(), value.clone());
+    }
+    kept
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

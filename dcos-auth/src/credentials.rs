@@ -65,6 +65,11 @@ impl Credentials {
         }
     }
 
+    /// Whether these credentials put anything on requests.
+    pub fn sends_auth(&self) -> bool {
+        !matches!(self, Credentials::None)
+    }
+
     /// Whether new tokens can be fetched when the current one expires.
     pub fn can_refresh(&self) -> bool {
         matches!(
@@ -141,6 +146,9 @@ pub struct ServiceAccount {
     uid: String,
     key: Arc<SigningKey>,
     login_endpoint: Option<String>,
+    /// Set by [`ServiceAccount::with_login_endpoint`] rather than read from a
+    /// credential file.
+    endpoint_chosen: bool,
 }
 
 impl fmt::Debug for ServiceAccount {
@@ -177,6 +185,7 @@ impl ServiceAccount {
             uid,
             key: Arc::new(SigningKey::from_pem(pem.as_ref())?),
             login_endpoint: None,
+            endpoint_chosen: false,
         })
     }
 
@@ -222,10 +231,21 @@ impl ServiceAccount {
 
     /// Sets where to log in: an absolute URL, or a path resolved against the
     /// cluster URL. By default the cluster's `/acs/api/v1/auth/login`.
+    ///
+    /// An endpoint set here is always used. One read from a JSON credential is
+    /// used only when it is on the cluster's own host: credentials made for use
+    /// inside the cluster name `https://leader.mesos/...`, which is neither
+    /// reachable from outside nor a host that should receive the signed login
+    /// token when the cluster URL says otherwise.
     #[must_use]
     pub fn with_login_endpoint(mut self, endpoint: impl Into<String>) -> Self {
         self.login_endpoint = Some(endpoint.into());
+        self.endpoint_chosen = true;
         self
+    }
+
+    pub(crate) fn login_endpoint_chosen(&self) -> bool {
+        self.endpoint_chosen
     }
 
     /// The service account's uid.
@@ -271,7 +291,16 @@ mod tests {
                 .unwrap_err();
         let shown = format!("{err} {err:?}");
         assert!(!shown.contains("SECRETKEYDATA"), "{shown}");
-        assert!(shown.contains("line 1"), "{shown}");
+        // serde_json would say "invalid type: integer `5`" and may quote a
+        // string it did not expect; the message must be ours, naming the place.
+        assert!(!shown.contains("invalid type"), "{shown}");
+        assert!(shown.contains("Data error at line 1 column"), "{shown}");
+        let truncated =
+            ServiceAccount::from_json(r#"{"uid": "bot", "private_key": "-----BEGIN PRIV"#)
+                .unwrap_err()
+                .to_string();
+        assert!(!truncated.contains("BEGIN PRIV"), "{truncated}");
+        assert!(truncated.contains("Eof error"), "{truncated}");
 
         let err = ServiceAccount::from_json(r#"{"uid":"bot","scheme":"HS256","private_key":"k"}"#)
             .unwrap_err();

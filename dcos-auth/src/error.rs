@@ -123,7 +123,9 @@ impl Error {
     pub fn is_retryable(&self) -> bool {
         match self {
             Error::Transport { .. } | Error::Timeout { .. } => true,
-            Error::Api { status, .. } => matches!(status.as_u16(), 429 | 502 | 503 | 504),
+            Error::Api { status, .. } | Error::Auth(AuthError::LoginFailed { status, .. }) => {
+                matches!(status.as_u16(), 429 | 502 | 503 | 504)
+            }
             _ => false,
         }
     }

@@ -20,6 +20,9 @@ impl HostRule {
     /// Parses `host` (any port) or `host:port`; an IPv6 address goes in brackets.
     pub fn parse(spec: &str) -> Result<Self, Error> {
         let bad = || Error::config(format!("`{spec}` is not a host or host:port"));
+        if spec.contains(['/', '@', '?', '#']) {
+            return Err(bad());
+        }
         let url = Url::parse(&format!("http://{spec}/")).map_err(|_| bad())?;
         let host = url.host_str().ok_or_else(bad)?.to_ascii_lowercase();
         let explicit_port = spec.rsplit_once(':').is_some_and(|(h, p)| {
@@ -261,5 +264,8 @@ mod tests {
         assert_eq!(HostRule::parse("[::1]").unwrap().port, None);
         assert_eq!(HostRule::parse("Host").unwrap().host, "host");
         assert!(HostRule::parse("a b").is_err());
+        for url_like in ["https://m2.example.com", "m2/x", "user@m2", "m2?x"] {
+            assert!(HostRule::parse(url_like).is_err(), "{url_like}");
+        }
     }
 }

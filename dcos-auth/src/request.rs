@@ -22,6 +22,7 @@ pub struct Request {
     pub(crate) headers: HeaderMap,
     pub(crate) body: Option<Bytes>,
     pub(crate) idempotent: Option<bool>,
+    pub(crate) credential_body: bool,
 }
 
 impl Request {
@@ -42,6 +43,7 @@ impl Request {
             headers: HeaderMap::new(),
             body: None,
             idempotent: None,
+            credential_body: false,
         }
     }
 
@@ -128,6 +130,14 @@ impl Request {
         self
     }
 
+    /// Marks the body as holding credentials (a password, a signed login
+    /// token). A redirect to a host that may not receive credentials is then
+    /// refused with [`Error::RedirectNotAllowed`] instead of resending the body.
+    pub fn credential_body(mut self) -> Self {
+        self.credential_body = true;
+        self
+    }
+
     /// The method.
     pub fn method(&self) -> &Method {
         &self.method
@@ -141,7 +151,16 @@ impl Request {
 
     /// The full URL under `base`. `base` is treated as a folder even when it does
     /// not end in `/`, so its path is never dropped.
-    pub fn url(&self, base: &Url) -> Url {
+    ///
+    /// A segment that is `.` or `..` is refused: URLs cannot carry them as data
+    /// (they would be resolved away), and no resource of these APIs has such a
+    /// name.
+    pub fn url(&self, base: &Url) -> Result<Url, Error> {
+        if let Some(dot) = self.segments.iter().find(|s| *s == "." || *s == "..") {
+            return Err(Error::config(format!(
+                "`{dot}` cannot be a path segment of a request"
+            )));
+        }
         let mut url = base.clone();
         url.set_query(None);
         url.set_fragment(None);
@@ -154,17 +173,18 @@ impl Request {
         if !self.query.is_empty() {
             url.query_pairs_mut().extend_pairs(&self.query);
         }
-        url
+        Ok(url)
     }
 }
 
 /// Makes sure a base URL is an absolute HTTP(S) URL ending in `/`.
 pub(crate) fn folder_url(url: &str) -> Result<Url, Error> {
+    let shown = redact_userinfo(url);
     let mut parsed = Url::parse(url.trim())
-        .map_err(|e| Error::config_with(format!("`{url}` is not a valid URL"), e))?;
+        .map_err(|e| Error::config_with(format!("`{shown}` is not a valid URL"), e))?;
     if !matches!(parsed.scheme(), "http" | "https") || parsed.host_str().is_none() {
         return Err(Error::config(format!(
-            "`{url}` must be an http:// or https:// URL with a host"
+            "`{shown}` must be an http:// or https:// URL with a host"
         )));
     }
     if !parsed.username().is_empty() || parsed.password().is_some() {
@@ -179,6 +199,16 @@ pub(crate) fn folder_url(url: &str) -> Result<Url, Error> {
         parsed.set_path(&path);
     }
     Ok(parsed)
+}
+
+/// `url` with anything between `://` and `@` replaced, for messages.
+fn redact_userinfo(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(start), Some(at)) if at > start => {
+            format!("{}://***@{}", &url[..start], &url[at + 1..])
+        }
+        _ => url.to_owned(),
+    }
 }
 
 /// `base` with `segments` appended, as a folder.
@@ -203,7 +233,9 @@ mod tests {
     #[test]
     fn base_path_is_kept_and_segments_are_encoded() {
         let jenkins = base("https://dcos.example.com/service/jenkins");
-        let url = Request::get(["job", "a b", "api", "json"]).url(&jenkins);
+        let url = Request::get(["job", "a b", "api", "json"])
+            .url(&jenkins)
+            .unwrap();
         assert_eq!(
             url.as_str(),
             "https://dcos.example.com/service/jenkins/job/a%20b/api/json"
@@ -213,7 +245,7 @@ mod tests {
     #[test]
     fn slash_and_percent_inside_a_segment_are_encoded() {
         let b = base("http://m:8080/");
-        let url = Request::get(["v2", "apps", "a/b%c?d#e"]).url(&b);
+        let url = Request::get(["v2", "apps", "a/b%c?d#e"]).url(&b).unwrap();
         assert_eq!(url.as_str(), "http://m:8080/v2/apps/a%2Fb%25c%3Fd%23e");
     }
 
@@ -221,12 +253,26 @@ mod tests {
     fn trailing_empty_segment_gives_a_trailing_slash() {
         let b = base("http://j/jenkins/");
         assert_eq!(
-            Request::get(["job", "x", ""]).url(&b).as_str(),
+            Request::get(["job", "x", ""]).url(&b).unwrap().as_str(),
             "http://j/jenkins/job/x/"
         );
         assert_eq!(
-            Request::get(Vec::<String>::new()).url(&b).as_str(),
+            Request::get(Vec::<String>::new()).url(&b).unwrap().as_str(),
             "http://j/jenkins/"
+        );
+    }
+
+    #[test]
+    fn dot_segments_are_refused() {
+        let b = base("http://m/");
+        assert!(Request::delete(["v2", "apps", ".."]).url(&b).is_err());
+        assert!(Request::get([".", "x"]).url(&b).is_err());
+        assert_eq!(
+            Request::get(["v2", "apps", "..x", ".hidden"])
+                .url(&b)
+                .unwrap()
+                .as_str(),
+            "http://m/v2/apps/..x/.hidden"
         );
     }
 
@@ -239,7 +285,8 @@ mod tests {
             .query("label", "team==cd & ops")
             .query_opt("force", None::<bool>)
             .query_opt("embed", Some("apps.tasks"))
-            .url(&b);
+            .url(&b)
+            .unwrap();
         assert_eq!(
             url.as_str(),
             "http://m/v2/events?event_type=deployment_success&event_type=deployment_failed&label=team%3D%3Dcd+%26+ops&embed=apps.tasks"
@@ -256,6 +303,10 @@ mod tests {
         assert!(folder_url("https://user:pw@a.b/").is_err());
         let err = folder_url("https://user:hunter2@a.b/").unwrap_err();
         assert!(!format!("{err} {err:?}").contains("hunter2"));
+        // A URL that does not even parse is not echoed with its password either.
+        let err = folder_url("https://user:hunter2@a b/").unwrap_err();
+        assert!(!format!("{err} {err:?}").contains("hunter2"), "{err}");
+        assert!(err.to_string().contains("https://***@a b/"), "{err}");
     }
 
     #[test]

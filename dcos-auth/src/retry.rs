@@ -76,7 +76,14 @@ impl Delay {
     pub fn with_jitter(self, random: f64) -> Duration {
         match self {
             Delay::Exactly(d) => d,
-            Delay::Backoff { max } => max.mul_f64(0.5 + 0.5 * random.clamp(0.0, 1.0)),
+            Delay::Backoff { max } => {
+                let random = if random.is_finite() {
+                    random.clamp(0.0, 1.0)
+                } else {
+                    0.5
+                };
+                Duration::try_from_secs_f64(max.as_secs_f64() * (0.5 + 0.5 * random)).unwrap_or(max)
+            }
         }
     }
 }
@@ -296,6 +303,9 @@ mod tests {
             Delay::Exactly(Duration::from_secs(2)).with_jitter(0.9),
             Duration::from_secs(2)
         );
+        assert_eq!(d.with_jitter(f64::NAN), Duration::from_millis(750));
+        let huge = Delay::Backoff { max: Duration::MAX };
+        assert!(huge.with_jitter(1.0) > Duration::from_secs(1 << 60));
     }
 
     #[test]

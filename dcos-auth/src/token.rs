@@ -5,11 +5,15 @@ use std::future::Future;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, SystemTime};
 
-use crate::error::Error;
+use futures_util::FutureExt;
+use futures_util::future::{BoxFuture, Shared};
+
+use crate::error::{AuthError, Error};
 use crate::jwt::TokenClaims;
 use crate::secret::Secret;
 
-/// How long before `exp` a token is replaced.
+/// How long before `exp` a token is replaced. A token that lives less than
+/// twice this long is replaced halfway through its life instead.
 pub const REFRESH_MARGIN: Duration = Duration::from_secs(30);
 
 /// A token with what was read from it.
@@ -17,44 +21,74 @@ pub const REFRESH_MARGIN: Duration = Duration::from_secs(30);
 pub(crate) struct CachedToken {
     pub(crate) token: Secret,
     pub(crate) claims: TokenClaims,
-    /// Which login produced it; a 401 invalidates only the token it was sent with.
+    /// Which fetch produced it; a 401 invalidates only the token it was sent with.
     pub(crate) generation: u64,
+    /// When to fetch a new one.
+    refresh_at: Option<SystemTime>,
 }
 
 impl CachedToken {
+    /// A token received at `now`. A token that was handed to us (seeded) has an
+    /// unknown lifetime, so the full margin applies.
+    fn new(token: Secret, generation: u64, received: Option<SystemTime>) -> Self {
+        let claims = TokenClaims::decode_unverified(token.expose());
+        let refresh_at = claims.exp.map(|exp| {
+            let margin = match received.and_then(|r| exp.duration_since(r).ok()) {
+                Some(lifetime) => REFRESH_MARGIN.min(lifetime / 2),
+                None => REFRESH_MARGIN,
+            };
+            exp.checked_sub(margin).unwrap_or(exp)
+        });
+        CachedToken {
+            token,
+            claims,
+            generation,
+            refresh_at,
+        }
+    }
+
     fn is_fresh(&self, now: SystemTime) -> bool {
-        self.claims.exp.is_none_or(|exp| now + REFRESH_MARGIN < exp)
+        self.refresh_at.is_none_or(|at| now < at)
+    }
+
+    fn is_unexpired(&self, now: SystemTime) -> bool {
+        self.claims.exp.is_none_or(|exp| now < exp)
     }
 }
 
-#[derive(Debug, Default)]
+type Flight = Shared<BoxFuture<'static, Result<Arc<CachedToken>, Error>>>;
+
+#[derive(Default)]
 struct State {
     current: Option<Arc<CachedToken>>,
-    /// Counts finished fetches, so a waiter can tell that one ran while it waited.
-    fetches: u64,
-    /// The error of the last fetch, handed to the requests that waited on it.
-    last_error: Option<Error>,
-    next_generation: u64,
+    /// The fetch in progress, shared by every request waiting for it.
+    in_flight: Option<(u64, Flight)>,
+    last_generation: u64,
 }
 
-/// Holds the current token and serialises refreshes.
-#[derive(Debug, Default)]
+/// Holds the current token and runs one fetch at a time.
+#[derive(Default)]
 pub(crate) struct TokenCache {
     state: Mutex<State>,
-    flight: tokio::sync::Mutex<()>,
+}
+
+impl std::fmt::Debug for TokenCache {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let state = self.lock();
+        f.debug_struct("TokenCache")
+            .field("has_token", &state.current.is_some())
+            .field("refreshing", &state.in_flight.is_some())
+            .finish()
+    }
 }
 
 impl TokenCache {
-    /// A cache that starts with `token` (for example a token from the CLI config
-    /// that a login can later replace).
+    /// A cache that starts with `token` (for example a token from the
+    /// environment that a login can later replace).
     pub(crate) fn seeded(token: Option<Secret>) -> Self {
         let cache = TokenCache::default();
         if let Some(token) = token {
-            cache.lock().current = Some(Arc::new(CachedToken {
-                claims: TokenClaims::decode_unverified(token.expose()),
-                token,
-                generation: 0,
-            }));
+            cache.lock().current = Some(Arc::new(CachedToken::new(token, 0, None)));
         }
         cache
     }
@@ -66,17 +100,19 @@ impl TokenCache {
 
     /// The current token if it is fresh, else a new one from `fetch`.
     ///
-    /// Only one `fetch` runs at a time. Requests that queued while a fetch ran
-    /// take its result, token or error, instead of fetching again: fifty requests
-    /// with an expired token cause one login, and a bad password causes one
-    /// failed login, not fifty.
+    /// The fetch runs in its own task, and every request that needs a token
+    /// while it runs awaits that same task: fifty requests with an expired token
+    /// cause one login, a bad password causes one failed login rather than fifty,
+    /// and a waiter that gives up (a time-out, a dropped future) does not cancel
+    /// the login for the others. If a refresh fails while the current token has
+    /// not yet expired, the current token is used and the error is logged.
     pub(crate) async fn get<F, Fut>(&self, fetch: F) -> Result<Arc<CachedToken>, Error>
     where
         F: FnOnce() -> Fut,
-        Fut: Future<Output = Result<Secret, Error>>,
+        Fut: Future<Output = Result<Secret, Error>> + Send + 'static,
     {
-        let seen = {
-            let state = self.lock();
+        let (generation, flight) = {
+            let mut state = self.lock();
             if let Some(t) = state
                 .current
                 .as_ref()
@@ -84,43 +120,53 @@ impl TokenCache {
             {
                 return Ok(t.clone());
             }
-            state.fetches
+            match &state.in_flight {
+                Some(flight) => flight.clone(),
+                None => {
+                    state.last_generation += 1;
+                    let generation = state.last_generation;
+                    let task = tokio::spawn(fetch());
+                    let flight = async move {
+                        let token = task.await.map_err(|e| {
+                            Error::from(AuthError::Source {
+                                message: format!("the token fetch task failed: {e}"),
+                            })
+                        })??;
+                        let received = Some(SystemTime::now());
+                        Ok(Arc::new(CachedToken::new(token, generation, received)))
+                    }
+                    .boxed()
+                    .shared();
+                    state.in_flight = Some((generation, flight.clone()));
+                    (generation, flight)
+                }
+            }
         };
-        let _flight = self.flight.lock().await;
+        let result = flight.await;
+        let mut state = self.lock();
+        if state
+            .in_flight
+            .as_ref()
+            .is_some_and(|(g, _)| *g == generation)
         {
-            let state = self.lock();
-            if state.fetches != seen {
-                if let Some(t) = state
-                    .current
-                    .as_ref()
-                    .filter(|t| t.is_fresh(SystemTime::now()))
-                {
-                    return Ok(t.clone());
-                }
-                if let Some(err) = &state.last_error {
-                    return Err(err.clone());
-                }
+            state.in_flight = None;
+            if let Ok(token) = &result {
+                state.current = Some(token.clone());
             }
         }
-        let result = fetch().await;
-        let mut state = self.lock();
-        state.fetches += 1;
         match result {
-            Ok(token) => {
-                state.next_generation += 1;
-                let cached = Arc::new(CachedToken {
-                    claims: TokenClaims::decode_unverified(token.expose()),
-                    token,
-                    generation: state.next_generation,
-                });
-                state.current = Some(cached.clone());
-                state.last_error = None;
-                Ok(cached)
-            }
-            Err(err) => {
-                state.last_error = Some(err.clone());
-                Err(err)
-            }
+            Ok(token) => Ok(token),
+            Err(err) => match state
+                .current
+                .as_ref()
+                .filter(|t| t.is_unexpired(SystemTime::now()))
+            {
+                Some(still_valid) => {
+                    tracing::warn!(error = %err, "token refresh failed; the current token is still valid and stays in use");
+                    Ok(still_valid.clone())
+                }
+                None => Err(err),
+            },
         }
     }
 
@@ -155,6 +201,19 @@ mod tests {
         Secret::new(format!("h.{payload}.s"))
     }
 
+    fn counted(
+        calls: &Arc<AtomicUsize>,
+        delay_ms: u64,
+        result: Result<Secret, Error>,
+    ) -> impl Future<Output = Result<Secret, Error>> + Send + 'static {
+        let calls = calls.clone();
+        async move {
+            calls.fetch_add(1, Ordering::SeqCst);
+            tokio::time::sleep(Duration::from_millis(delay_ms)).await;
+            result
+        }
+    }
+
     #[tokio::test]
     async fn concurrent_waiters_share_one_fetch() {
         let cache = Arc::new(TokenCache::default());
@@ -164,11 +223,7 @@ mod tests {
             let (cache, calls) = (cache.clone(), calls.clone());
             tasks.push(tokio::spawn(async move {
                 cache
-                    .get(|| async {
-                        calls.fetch_add(1, Ordering::SeqCst);
-                        tokio::time::sleep(Duration::from_millis(20)).await;
-                        Ok(jwt_expiring_in(3600))
-                    })
+                    .get(|| counted(&calls, 20, Ok(jwt_expiring_in(3600))))
                     .await
                     .map(|t| t.generation)
             }));
@@ -188,11 +243,7 @@ mod tests {
             let (cache, calls) = (cache.clone(), calls.clone());
             tasks.push(tokio::spawn(async move {
                 cache
-                    .get(|| async {
-                        calls.fetch_add(1, Ordering::SeqCst);
-                        tokio::time::sleep(Duration::from_millis(20)).await;
-                        Err(Error::config("login down"))
-                    })
+                    .get(|| counted(&calls, 20, Err(Error::config("login down"))))
                     .await
             }));
         }
@@ -205,21 +256,73 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn a_cancelled_waiter_does_not_cancel_the_fetch() {
+        let cache = Arc::new(TokenCache::default());
+        let calls = Arc::new(AtomicUsize::new(0));
+        // The first caller gives up long before the 200 ms login ends.
+        let first = tokio::time::timeout(
+            Duration::from_millis(20),
+            cache.get(|| counted(&calls, 200, Ok(jwt_expiring_in(3600)))),
+        )
+        .await;
+        assert!(first.is_err(), "the first caller timed out");
+        // The next caller joins the same login instead of starting another.
+        let t = cache
+            .get(|| counted(&calls, 0, Ok(Secret::new("second-login"))))
+            .await
+            .unwrap();
+        assert_eq!(t.generation, 1);
+        assert_eq!(calls.load(Ordering::SeqCst), 1);
+    }
+
+    #[tokio::test]
     async fn tokens_near_expiry_are_refreshed() {
-        let cache = TokenCache::seeded(Some(jwt_expiring_in(10)));
+        let cache = TokenCache::seeded(Some(jwt_expiring_in(20)));
         let t = cache
             .get(|| async { Ok(jwt_expiring_in(3600)) })
             .await
             .unwrap();
         assert_eq!(
             t.generation, 1,
-            "a token 10 s from exp is inside the 30 s margin"
+            "a token 20 s from exp is inside the 30 s margin"
         );
         let t = cache
             .get(|| async { panic!("a fresh token must not be refetched") })
             .await
             .unwrap();
         assert_eq!(t.generation, 1);
+    }
+
+    #[tokio::test]
+    async fn short_lived_tokens_are_refreshed_halfway() {
+        let cache = TokenCache::default();
+        // A 10 s token: refreshed after 5 s, not on every use.
+        let t = cache
+            .get(|| async { Ok(jwt_expiring_in(10)) })
+            .await
+            .unwrap();
+        let again = cache
+            .get(|| async { panic!("a 10 s token is good for 5 s") })
+            .await
+            .unwrap();
+        assert_eq!(again.generation, t.generation);
+    }
+
+    #[tokio::test]
+    async fn a_failed_refresh_keeps_an_unexpired_token() {
+        let cache = TokenCache::seeded(Some(jwt_expiring_in(20)));
+        let t = cache
+            .get(|| async { Err(Error::config("IAM unavailable")) })
+            .await
+            .unwrap();
+        assert_eq!(t.generation, 0, "the seeded token is still valid for 20 s");
+        let expired = TokenCache::seeded(Some(jwt_expiring_in(-1)));
+        assert!(
+            expired
+                .get(|| async { Err(Error::config("IAM unavailable")) })
+                .await
+                .is_err()
+        );
     }
 
     #[tokio::test]

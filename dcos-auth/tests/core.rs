@@ -304,6 +304,20 @@ async fn a_stream_that_goes_idle_ends_with_a_timeout() {
 }
 
 #[tokio::test]
+async fn an_unbounded_idle_time_out_does_not_overflow() {
+    let addr = stalling_server().await;
+    let core = Cluster::builder(format!("http://{addr}"))
+        .stream_idle_timeout(Duration::MAX)
+        .timeout(Duration::MAX)
+        .connect_timeout(Duration::MAX)
+        .build()
+        .unwrap()
+        .root();
+    let mut stream = core.stream(Request::get(["log"])).await.unwrap();
+    assert_eq!(&stream.next().await.unwrap().unwrap()[..], b"hello");
+}
+
+#[tokio::test]
 async fn debug_output_never_shows_secrets() {
     let server = MockServer::start().await;
     let password = "pa55-w0rd-secret";

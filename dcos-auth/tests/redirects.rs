@@ -4,6 +4,7 @@
 mod common;
 
 use common::*;
+use dcos_auth::http::{HeaderName, HeaderValue, header};
 use dcos_auth::{Credentials, Error, Request};
 use wiremock::matchers::{body_json, header, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -210,6 +211,107 @@ async fn a_307_replays_a_post_with_its_body() {
         .unwrap();
     assert_eq!(response.status.as_u16(), 201);
     assert_eq!(response.url.port(), Some(leader.address().port()));
+}
+
+#[tokio::test]
+async fn a_login_is_never_redirected_to_a_foreign_host() {
+    let cluster_server = MockServer::start().await;
+    let foreign = MockServer::start().await;
+    catch_all(&cluster_server).await;
+    catch_all(&foreign).await;
+    redirect(
+        &cluster_server,
+        "POST",
+        LOGIN,
+        307,
+        &format!("{}{LOGIN}", foreign.uri()),
+        1,
+    )
+    .await;
+    let c = cluster(&cluster_server, Credentials::login("alice", "pa55word"));
+    let err = c.root().execute(Request::get(["x"])).await.unwrap_err();
+    assert!(matches!(err, Error::RedirectNotAllowed { .. }), "{err:?}");
+    assert!(
+        foreign.received_requests().await.unwrap().is_empty(),
+        "the password must not reach the foreign host"
+    );
+}
+
+#[tokio::test]
+async fn cookies_and_sensitive_headers_stay_with_the_cluster() {
+    let cluster_server = MockServer::start().await;
+    let foreign = MockServer::start().await;
+    catch_all(&cluster_server).await;
+    catch_all(&foreign).await;
+    redirect(
+        &cluster_server,
+        "GET",
+        "/job/x/artifact",
+        302,
+        &format!("{}/store/artifact", foreign.uri()),
+        1,
+    )
+    .await;
+    ok(&foreign, "GET", "/store/artifact", 1).await;
+    let mut crumb = HeaderValue::from_static("crumb-secret");
+    crumb.set_sensitive(true);
+    let request = Request::get(["job", "x", "artifact"])
+        .header(
+            header::COOKIE,
+            HeaderValue::from_static("JSESSIONID=session-secret"),
+        )
+        .header(HeaderName::from_static("jenkins-crumb"), crumb)
+        .header(
+            header::ACCEPT,
+            HeaderValue::from_static("application/octet-stream"),
+        );
+    cluster(&cluster_server, Credentials::None)
+        .root()
+        .execute(request)
+        .await
+        .unwrap();
+    let at_cluster = &cluster_server.received_requests().await.unwrap()[0];
+    assert_eq!(at_cluster.headers["cookie"], "JSESSIONID=session-secret");
+    assert_eq!(at_cluster.headers["jenkins-crumb"], "crumb-secret");
+    let abroad = &foreign.received_requests().await.unwrap()[0];
+    assert!(abroad.headers.get("cookie").is_none());
+    assert!(abroad.headers.get("jenkins-crumb").is_none());
+    assert_eq!(abroad.headers["accept"], "application/octet-stream");
+}
+
+#[tokio::test]
+async fn a_failing_redirect_target_is_not_remembered_as_leader() {
+    let m1 = MockServer::start().await;
+    let m2 = MockServer::start().await;
+    catch_all(&m1).await;
+    catch_all(&m2).await;
+    redirect(
+        &m1,
+        "GET",
+        "/master/state",
+        307,
+        &format!("//{}/master/state", host_port(&m2)),
+        1,
+    )
+    .await;
+    Mock::given(method("GET"))
+        .and(path("/master/state"))
+        .respond_with(ResponseTemplate::new(503))
+        .expect(1)
+        .mount(&m2)
+        .await;
+    let core = builder(&m1, Credentials::None)
+        .retry(dcos_auth::RetryPolicy::never())
+        .build()
+        .unwrap()
+        .root()
+        .remember_leader();
+    assert!(
+        core.execute(Request::get(["master", "state"]))
+            .await
+            .is_err()
+    );
+    assert_eq!(core.leader(), None);
 }
 
 #[tokio::test]

@@ -144,15 +144,59 @@ async fn a_token_within_30_seconds_of_expiry_is_refreshed_before_sending() {
 }
 
 #[tokio::test]
-async fn a_short_lived_token_is_refreshed_on_every_use() {
+async fn a_short_lived_token_is_refreshed_halfway_not_on_every_use() {
     let server = MockServer::start().await;
     catch_all(&server).await;
-    // The IAM hands out tokens that live 10 s, inside the 30 s margin.
+    // The IAM hands out tokens that live 10 s, less than the 30 s margin: the
+    // client refreshes after 5 s instead of logging in for every request.
     let short = acs_token("alice", 10, "short");
-    login_returns(&server, &short, 2, Duration::ZERO).await;
+    login_returns(&server, &short, 1, Duration::ZERO).await;
     apps_with(&server, &short, 200, 2).await;
     let c = cluster(&server, Credentials::login("alice", "pw"));
     list_apps(&c).await.unwrap();
+    list_apps(&c).await.unwrap();
+}
+
+#[tokio::test]
+async fn a_401_with_a_foreign_challenge_does_not_log_in_again() {
+    let server = MockServer::start().await;
+    catch_all(&server).await;
+    let token = acs_token("alice", 3600, "jenkins");
+    // Jenkins' own auth answers, not Admin Router's: a new DC/OS token won't help.
+    Mock::given(method("GET"))
+        .and(path(APPS))
+        .respond_with(
+            ResponseTemplate::new(401).insert_header("www-authenticate", "Basic realm=\"Jenkins\""),
+        )
+        .expect(1)
+        .mount(&server)
+        .await;
+    let c = builder(&server, Credentials::login("alice", "pw"))
+        .initial_token(token)
+        .build()
+        .unwrap();
+    let err = list_apps(&c).await.unwrap_err();
+    assert!(
+        matches!(&err, Error::Auth(AuthError::Unauthorized { challenge: Some(c), .. }) if c.starts_with("Basic")),
+        "{err:?}"
+    );
+}
+
+#[tokio::test]
+async fn an_initial_token_of_another_uid_is_ignored() {
+    let server = MockServer::start().await;
+    catch_all(&server).await;
+    // The CLI exports a human's token; the program is configured as cd-bot.
+    let humans = acs_token("alice", 3600, "human");
+    let bots = acs_token("cd-bot", 3600, "bot");
+    login_returns(&server, &bots, 1, Duration::ZERO).await;
+    apps_with(&server, &humans, 200, 0).await;
+    apps_with(&server, &bots, 200, 1).await;
+    let sa = dcos_auth::ServiceAccount::from_pem("cd-bot", PKCS8).unwrap();
+    let c = builder(&server, sa.into())
+        .initial_token(humans)
+        .build()
+        .unwrap();
     list_apps(&c).await.unwrap();
 }
 

@@ -115,6 +115,48 @@ fn env_service_account_from_a_file_gives_the_url_when_dcos_url_is_unset() {
 }
 
 #[test]
+fn env_service_account_value_is_never_echoed() {
+    let key_line = PKCS8.lines().nth(1).unwrap();
+    // A bare PEM, and JSON that is broken: both are inline content, not paths.
+    for value in [
+        PKCS8.to_owned(),
+        format!("{{\"uid\": \"x\", \"private_key\": \"{key_line}"),
+    ] {
+        let err = builder_from_env(
+            &env(&[
+                ("DCOS_URL", "https://a"),
+                ("DCOS_SERVICE_ACCOUNT_CREDENTIAL", &value),
+            ]),
+            None,
+        )
+        .unwrap_err();
+        let shown = format!("{err} {err:?}");
+        assert!(!shown.contains(key_line), "{shown}");
+        assert!(!shown.contains("cannot read"), "taken for a path: {shown}");
+    }
+}
+
+#[test]
+fn env_service_account_json_with_quotes_or_a_bom() {
+    let json = credential_json("cd-bot", "/acs/api/v1/auth/login");
+    for value in [
+        format!("'{json}'"),
+        format!("\"{json}\""),
+        format!("\u{feff}{json}\n"),
+    ] {
+        let b = builder_from_env(
+            &env(&[
+                ("DCOS_URL", "https://a"),
+                ("DCOS_SERVICE_ACCOUNT_CREDENTIAL", &value),
+            ]),
+            None,
+        )
+        .unwrap();
+        assert!(matches!(&b.credentials, Credentials::ServiceAccount(sa) if sa.uid() == "cd-bot"));
+    }
+}
+
+#[test]
 fn env_without_a_url_is_an_error() {
     let err = builder_from_env(&env(&[("DCOS_ACS_TOKEN", "tok")]), None).unwrap_err();
     assert!(err.to_string().contains("DCOS_URL"), "{err}");
