@@ -17,8 +17,7 @@ use wiremock::{Mock, MockServer, ResponseTemplate};
 
 #[tokio::test]
 async fn the_base_path_is_kept_and_segments_are_encoded() {
-    let server = MockServer::start().await;
-    catch_all(&server).await;
+    let server = guarded_server().await;
     Mock::given(method("GET"))
         .and(path("/service/jenkins/job/a%20b/api/json"))
         .and(query_param("tree", "jobs[name]"))
@@ -40,8 +39,7 @@ async fn the_base_path_is_kept_and_segments_are_encoded() {
 
 #[tokio::test]
 async fn direct_cores_serve_plain_services() {
-    let server = MockServer::start().await;
-    catch_all(&server).await;
+    let server = guarded_server().await;
     Mock::given(method("GET"))
         .and(path("/jenkins/api/json"))
         .and(has_header("authorization", "Basic Y2k6dG9rZW4="))
@@ -64,8 +62,7 @@ async fn direct_cores_serve_plain_services() {
 
 #[tokio::test]
 async fn a_non_json_error_body_keeps_status_and_text() {
-    let server = MockServer::start().await;
-    catch_all(&server).await;
+    let server = guarded_server().await;
     Mock::given(method("GET"))
         .and(path("/service/marathon/v2/apps"))
         .respond_with(ResponseTemplate::new(502).set_body_raw(
@@ -102,8 +99,7 @@ async fn a_non_json_error_body_keeps_status_and_text() {
 
 #[tokio::test]
 async fn a_json_error_body_is_kept_as_json() {
-    let server = MockServer::start().await;
-    catch_all(&server).await;
+    let server = guarded_server().await;
     Mock::given(method("PUT"))
         .and(path("/v2/apps/web"))
         .respond_with(ResponseTemplate::new(409).set_body_json(serde_json::json!({
@@ -136,8 +132,7 @@ async fn a_json_error_body_is_kept_as_json() {
 
 #[tokio::test]
 async fn a_huge_error_body_is_capped() {
-    let server = MockServer::start().await;
-    catch_all(&server).await;
+    let server = guarded_server().await;
     Mock::given(method("GET"))
         .and(path("/big"))
         .respond_with(ResponseTemplate::new(404).set_body_string("x".repeat(1_000_000)))
@@ -161,8 +156,7 @@ async fn a_huge_error_body_is_capped() {
 
 #[tokio::test]
 async fn a_decode_error_names_the_field_and_the_request() {
-    let server = MockServer::start().await;
-    catch_all(&server).await;
+    let server = guarded_server().await;
     Mock::given(method("GET"))
         .and(path("/v2/apps"))
         .respond_with(ResponseTemplate::new(200).set_body_raw(
@@ -199,8 +193,7 @@ async fn a_decode_error_names_the_field_and_the_request() {
 
 #[tokio::test]
 async fn requests_carry_headers_and_user_agent() {
-    let server = MockServer::start().await;
-    catch_all(&server).await;
+    let server = guarded_server().await;
     Mock::given(method("POST"))
         .and(path("/job/x/build"))
         .and(has_header("jenkins-crumb", "abc"))
@@ -223,8 +216,7 @@ async fn requests_carry_headers_and_user_agent() {
 
 #[tokio::test]
 async fn a_stream_yields_the_body_after_checking_the_status() {
-    let server = MockServer::start().await;
-    catch_all(&server).await;
+    let server = guarded_server().await;
     Mock::given(method("GET"))
         .and(path("/v2/events"))
         .and(has_header("accept", "text/event-stream"))

@@ -32,8 +32,7 @@ async fn get_info(cluster: &dcos_auth::Cluster) -> Result<serde_json::Value, Err
 
 #[tokio::test]
 async fn no_credentials_send_no_authorization() {
-    let server = MockServer::start().await;
-    catch_all(&server).await;
+    let server = guarded_server().await;
     Mock::given(method("GET"))
         .and(path("/service/marathon/v2/info"))
         .respond_with(ResponseTemplate::new(200).set_body_json(serde_json::json!({})))
@@ -48,8 +47,7 @@ async fn no_credentials_send_no_authorization() {
 
 #[tokio::test]
 async fn basic_auth_sends_user_and_api_token() {
-    let server = MockServer::start().await;
-    catch_all(&server).await;
+    let server = guarded_server().await;
     // base64("jenkins:11e0api-token")
     ok_for(&server, "Basic amVua2luczoxMWUwYXBpLXRva2Vu", 1).await;
     let c = cluster(&server, Credentials::basic("jenkins", "11e0api-token"));
@@ -58,8 +56,7 @@ async fn basic_auth_sends_user_and_api_token() {
 
 #[tokio::test]
 async fn static_token_is_sent_as_token_equals() {
-    let server = MockServer::start().await;
-    catch_all(&server).await;
+    let server = guarded_server().await;
     let token = acs_token("bootstrapuser", 3600, "static");
     ok_for(&server, &token_header(&token), 1).await;
     let c = cluster(&server, Credentials::token(token.clone()));
@@ -70,8 +67,7 @@ async fn static_token_is_sent_as_token_equals() {
 
 #[tokio::test]
 async fn an_expired_static_token_fails_before_sending() {
-    let server = MockServer::start().await;
-    catch_all(&server).await;
+    let server = guarded_server().await;
     let c = cluster(&server, Credentials::token(acs_token("u", -60, "old")));
     let err = get_info(&c).await.unwrap_err();
     assert!(
@@ -87,8 +83,7 @@ async fn an_expired_static_token_fails_before_sending() {
 
 #[tokio::test]
 async fn user_login_posts_uid_and_password_then_sends_the_token() {
-    let server = MockServer::start().await;
-    catch_all(&server).await;
+    let server = guarded_server().await;
     let token = acs_token("alice", 3600, "login");
     Mock::given(method("POST"))
         .and(path(LOGIN))
@@ -152,8 +147,7 @@ fn verify_service_login(body: &[u8], uid: &str) {
 }
 
 async fn service_account_flow(sa: ServiceAccount, login_path: &str) {
-    let server = MockServer::start().await;
-    catch_all(&server).await;
+    let server = guarded_server().await;
     let token = acs_token("cd-bot", 3600, "sa");
     Mock::given(method("POST"))
         .and(path(login_path))
@@ -194,8 +188,7 @@ async fn service_account_json_credential_uses_its_login_endpoint() {
 #[tokio::test]
 async fn service_account_absolute_login_endpoint() {
     let login_server = MockServer::start().await;
-    let server = MockServer::start().await;
-    catch_all(&server).await;
+    let server = guarded_server().await;
     let token = acs_token("cd-bot", 3600, "abs");
     login_returns(&login_server, &token, 1, Duration::ZERO).await;
     ok_for(&server, &token_header(&token), 1).await;
@@ -221,8 +214,7 @@ impl TokenSource for CountingSource {
 
 #[tokio::test]
 async fn custom_token_source_is_called_once() {
-    let server = MockServer::start().await;
-    catch_all(&server).await;
+    let server = guarded_server().await;
     let token = acs_token("oidc-user", 3600, "custom");
     ok_for(&server, &token_header(&token), 3).await;
     let source = Arc::new(CountingSource {
@@ -238,8 +230,7 @@ async fn custom_token_source_is_called_once() {
 
 #[tokio::test]
 async fn invalid_credentials_are_a_typed_error_with_the_server_code() {
-    let server = MockServer::start().await;
-    catch_all(&server).await;
+    let server = guarded_server().await;
     Mock::given(method("POST"))
         .and(path(LOGIN))
         .respond_with(
@@ -268,8 +259,7 @@ async fn invalid_credentials_are_a_typed_error_with_the_server_code() {
 
 #[tokio::test]
 async fn dcos_1_8_jwt_parsing_failure_is_a_login_failure() {
-    let server = MockServer::start().await;
-    catch_all(&server).await;
+    let server = guarded_server().await;
     Mock::given(method("POST"))
         .and(path(LOGIN))
         .respond_with(ResponseTemplate::new(400).set_body_raw(
@@ -290,8 +280,7 @@ async fn dcos_1_8_jwt_parsing_failure_is_a_login_failure() {
 
 #[tokio::test]
 async fn a_login_response_without_a_token_is_an_error() {
-    let server = MockServer::start().await;
-    catch_all(&server).await;
+    let server = guarded_server().await;
     Mock::given(method("POST"))
         .and(path(LOGIN))
         .respond_with(ResponseTemplate::new(200).set_body_string("<html>login page</html>"))
@@ -309,8 +298,7 @@ async fn a_login_response_without_a_token_is_an_error() {
 
 #[tokio::test]
 async fn a_login_503_is_retried() {
-    let server = MockServer::start().await;
-    catch_all(&server).await;
+    let server = guarded_server().await;
     let token = acs_token("alice", 3600, "after-503");
     Mock::given(method("POST"))
         .and(path(LOGIN))
@@ -329,8 +317,7 @@ async fn a_login_503_is_retried() {
 
 #[tokio::test]
 async fn token_claims_log_in_and_report_expiry() {
-    let server = MockServer::start().await;
-    catch_all(&server).await;
+    let server = guarded_server().await;
     let token = acs_token("alice", 3600, "claims");
     login_returns(&server, &token, 1, Duration::ZERO).await;
     let c = cluster(&server, Credentials::login("alice", "pw"));
@@ -350,8 +337,7 @@ async fn token_claims_log_in_and_report_expiry() {
 
 #[tokio::test]
 async fn iam_user_is_read_with_the_token() {
-    let server = MockServer::start().await;
-    catch_all(&server).await;
+    let server = guarded_server().await;
     let token = acs_token("alice", 3600, "iam");
     Mock::given(method("GET"))
         .and(path("/acs/api/v1/users/alice"))

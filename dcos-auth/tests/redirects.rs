@@ -40,10 +40,8 @@ async fn ok(server: &MockServer, verb: &str, at: &str, times: u64) {
 
 #[tokio::test]
 async fn a_redirect_to_a_foreign_host_carries_no_authorization() {
-    let cluster_server = MockServer::start().await;
-    let foreign = MockServer::start().await;
-    catch_all(&cluster_server).await;
-    catch_all(&foreign).await;
+    let cluster_server = guarded_server().await;
+    let foreign = guarded_server().await;
     let token = acs_token("alice", 3600, "t");
     redirect(
         &cluster_server,
@@ -69,10 +67,8 @@ async fn a_redirect_to_a_foreign_host_carries_no_authorization() {
 
 #[tokio::test]
 async fn an_allowed_master_gets_credentials_via_a_protocol_relative_location() {
-    let m1 = MockServer::start().await;
-    let m2 = MockServer::start().await;
-    catch_all(&m1).await;
-    catch_all(&m2).await;
+    let m1 = guarded_server().await;
+    let m2 = guarded_server().await;
     let token = acs_token("alice", 3600, "t");
     // Mesos masters answer 307 with `Location: //host:port/path`.
     redirect(
@@ -101,10 +97,8 @@ async fn an_allowed_master_gets_credentials_via_a_protocol_relative_location() {
 
 #[tokio::test]
 async fn a_core_can_remember_the_leader() {
-    let m1 = MockServer::start().await;
-    let m2 = MockServer::start().await;
-    catch_all(&m1).await;
-    catch_all(&m2).await;
+    let m1 = guarded_server().await;
+    let m2 = guarded_server().await;
     redirect(
         &m1,
         "GET",
@@ -132,10 +126,8 @@ async fn a_core_can_remember_the_leader() {
 
 #[tokio::test]
 async fn a_redirect_to_another_path_is_not_taken_for_a_leader() {
-    let m1 = MockServer::start().await;
-    let store = MockServer::start().await;
-    catch_all(&m1).await;
-    catch_all(&store).await;
+    let m1 = guarded_server().await;
+    let store = guarded_server().await;
     redirect(
         &m1,
         "GET",
@@ -155,10 +147,8 @@ async fn a_redirect_to_another_path_is_not_taken_for_a_leader() {
 
 #[tokio::test]
 async fn without_opting_in_the_leader_is_not_remembered() {
-    let m1 = MockServer::start().await;
-    let m2 = MockServer::start().await;
-    catch_all(&m1).await;
-    catch_all(&m2).await;
+    let m1 = guarded_server().await;
+    let m2 = guarded_server().await;
     redirect(
         &m1,
         "GET",
@@ -180,10 +170,8 @@ async fn without_opting_in_the_leader_is_not_remembered() {
 
 #[tokio::test]
 async fn a_307_replays_a_post_with_its_body() {
-    let standby = MockServer::start().await;
-    let leader = MockServer::start().await;
-    catch_all(&standby).await;
-    catch_all(&leader).await;
+    let standby = guarded_server().await;
+    let leader = guarded_server().await;
     redirect(
         &standby,
         "POST",
@@ -215,10 +203,8 @@ async fn a_307_replays_a_post_with_its_body() {
 
 #[tokio::test]
 async fn a_login_is_never_redirected_to_a_foreign_host() {
-    let cluster_server = MockServer::start().await;
-    let foreign = MockServer::start().await;
-    catch_all(&cluster_server).await;
-    catch_all(&foreign).await;
+    let cluster_server = guarded_server().await;
+    let foreign = guarded_server().await;
     redirect(
         &cluster_server,
         "POST",
@@ -239,10 +225,8 @@ async fn a_login_is_never_redirected_to_a_foreign_host() {
 
 #[tokio::test]
 async fn cookies_and_sensitive_headers_stay_with_the_cluster() {
-    let cluster_server = MockServer::start().await;
-    let foreign = MockServer::start().await;
-    catch_all(&cluster_server).await;
-    catch_all(&foreign).await;
+    let cluster_server = guarded_server().await;
+    let foreign = guarded_server().await;
     redirect(
         &cluster_server,
         "GET",
@@ -281,10 +265,8 @@ async fn cookies_and_sensitive_headers_stay_with_the_cluster() {
 
 #[tokio::test]
 async fn a_failing_redirect_target_is_not_remembered_as_leader() {
-    let m1 = MockServer::start().await;
-    let m2 = MockServer::start().await;
-    catch_all(&m1).await;
-    catch_all(&m2).await;
+    let m1 = guarded_server().await;
+    let m2 = guarded_server().await;
     redirect(
         &m1,
         "GET",
@@ -316,8 +298,7 @@ async fn a_failing_redirect_target_is_not_remembered_as_leader() {
 
 #[tokio::test]
 async fn a_302_for_a_post_is_returned_not_followed() {
-    let server = MockServer::start().await;
-    catch_all(&server).await;
+    let server = guarded_server().await;
     redirect(&server, "POST", "/v2/apps", 302, "/elsewhere", 1).await;
     let core = cluster(&server, Credentials::None).root();
     let response = core.send(Request::post(["v2", "apps"])).await.unwrap();
@@ -327,8 +308,7 @@ async fn a_302_for_a_post_is_returned_not_followed() {
 
 #[tokio::test]
 async fn redirect_loops_end_with_too_many_redirects() {
-    let server = MockServer::start().await;
-    catch_all(&server).await;
+    let server = guarded_server().await;
     redirect(&server, "GET", "/loop", 307, "/loop", 4).await;
     let core = builder(&server, Credentials::None)
         .max_redirects(3)
@@ -344,8 +324,7 @@ async fn redirect_loops_end_with_too_many_redirects() {
 
 #[tokio::test]
 async fn a_redirect_off_http_is_refused() {
-    let server = MockServer::start().await;
-    catch_all(&server).await;
+    let server = guarded_server().await;
     redirect(&server, "GET", "/x", 307, "file:///etc/passwd", 1).await;
     let core = cluster(&server, Credentials::None).root();
     let err = core.execute(Request::get(["x"])).await.unwrap_err();

@@ -59,8 +59,7 @@ async fn fifty_concurrent(cluster: &Cluster) -> Vec<Result<serde_json::Value, Er
 
 #[tokio::test]
 async fn fifty_concurrent_requests_with_an_expired_token_log_in_once() {
-    let server = MockServer::start().await;
-    catch_all(&server).await;
+    let server = guarded_server().await;
     let expired = acs_token("alice", -10, "expired");
     let fresh = acs_token("alice", 3600, "fresh");
     // The slow login makes every request queue behind the one in flight.
@@ -78,8 +77,7 @@ async fn fifty_concurrent_requests_with_an_expired_token_log_in_once() {
 
 #[tokio::test]
 async fn fifty_concurrent_401s_cause_one_login_and_one_replay_each() {
-    let server = MockServer::start().await;
-    catch_all(&server).await;
+    let server = guarded_server().await;
     let rejected = acs_token("alice", 3600, "revoked");
     let fresh = acs_token("alice", 3600, "fresh");
     login_returns(&server, &fresh, 1, Duration::from_millis(100)).await;
@@ -97,8 +95,7 @@ async fn fifty_concurrent_401s_cause_one_login_and_one_replay_each() {
 
 #[tokio::test]
 async fn fifty_concurrent_requests_share_one_failed_login() {
-    let server = MockServer::start().await;
-    catch_all(&server).await;
+    let server = guarded_server().await;
     Mock::given(method("POST"))
         .and(path(LOGIN))
         .respond_with(
@@ -128,8 +125,7 @@ async fn fifty_concurrent_requests_share_one_failed_login() {
 
 #[tokio::test]
 async fn a_token_within_30_seconds_of_expiry_is_refreshed_before_sending() {
-    let server = MockServer::start().await;
-    catch_all(&server).await;
+    let server = guarded_server().await;
     let expiring = acs_token("alice", 20, "expiring");
     let fresh = acs_token("alice", 3600, "fresh");
     login_returns(&server, &fresh, 1, Duration::ZERO).await;
@@ -145,8 +141,7 @@ async fn a_token_within_30_seconds_of_expiry_is_refreshed_before_sending() {
 
 #[tokio::test]
 async fn a_short_lived_token_is_refreshed_halfway_not_on_every_use() {
-    let server = MockServer::start().await;
-    catch_all(&server).await;
+    let server = guarded_server().await;
     // The IAM hands out tokens that live 10 s, less than the 30 s margin: the
     // client refreshes after 5 s instead of logging in for every request.
     let short = acs_token("alice", 10, "short");
@@ -159,8 +154,7 @@ async fn a_short_lived_token_is_refreshed_halfway_not_on_every_use() {
 
 #[tokio::test]
 async fn a_401_with_a_foreign_challenge_does_not_log_in_again() {
-    let server = MockServer::start().await;
-    catch_all(&server).await;
+    let server = guarded_server().await;
     let token = acs_token("alice", 3600, "jenkins");
     // Jenkins' own auth answers, not Admin Router's: a new DC/OS token won't help.
     Mock::given(method("GET"))
@@ -184,8 +178,7 @@ async fn a_401_with_a_foreign_challenge_does_not_log_in_again() {
 
 #[tokio::test]
 async fn an_initial_token_of_another_uid_is_ignored() {
-    let server = MockServer::start().await;
-    catch_all(&server).await;
+    let server = guarded_server().await;
     // The CLI exports a human's token; the program is configured as cd-bot.
     let humans = acs_token("alice", 3600, "human");
     let bots = acs_token("cd-bot", 3600, "bot");
@@ -202,8 +195,7 @@ async fn an_initial_token_of_another_uid_is_ignored() {
 
 #[tokio::test]
 async fn a_401_refreshes_once_and_replays() {
-    let server = MockServer::start().await;
-    catch_all(&server).await;
+    let server = guarded_server().await;
     let revoked = acs_token("cd-bot", 3600, "revoked");
     let fresh = acs_token("cd-bot", 3600, "fresh");
     login_returns(&server, &fresh, 1, Duration::ZERO).await;
@@ -222,8 +214,7 @@ async fn a_401_refreshes_once_and_replays() {
 
 #[tokio::test]
 async fn a_second_401_is_an_error_not_a_loop() {
-    let server = MockServer::start().await;
-    catch_all(&server).await;
+    let server = guarded_server().await;
     let first = acs_token("alice", 3600, "first");
     let second = acs_token("alice", 3600, "second");
     login_returns(&server, &second, 1, Duration::ZERO).await;
@@ -252,8 +243,7 @@ async fn a_second_401_is_an_error_not_a_loop() {
 
 #[tokio::test]
 async fn a_static_token_401_is_an_error_without_a_login() {
-    let server = MockServer::start().await;
-    catch_all(&server).await;
+    let server = guarded_server().await;
     let token = acs_token("alice", 3600, "static");
     apps_with(&server, &token, 401, 1).await;
     let err = list_apps(&cluster(&server, Credentials::token(token)))
@@ -267,8 +257,7 @@ async fn a_static_token_401_is_an_error_without_a_login() {
 
 #[tokio::test]
 async fn an_open_cluster_401_is_a_plain_api_error() {
-    let server = MockServer::start().await;
-    catch_all(&server).await;
+    let server = guarded_server().await;
     Mock::given(method("GET"))
         .and(path(APPS))
         .respond_with(ResponseTemplate::new(401).insert_header("www-authenticate", "oauthjwt"))

@@ -35,8 +35,7 @@ async fn fail_then_succeed(
 #[tokio::test]
 async fn idempotent_calls_are_retried_on_502_503_504() {
     for status in [502, 503, 504] {
-        let server = MockServer::start().await;
-        catch_all(&server).await;
+        let server = guarded_server().await;
         fail_then_succeed(&server, "GET", ResponseTemplate::new(status), 2).await;
         let core = cluster(&server, Credentials::None).root();
         let got: serde_json::Value = core.get_json(["v2", "apps"]).await.unwrap();
@@ -46,8 +45,7 @@ async fn idempotent_calls_are_retried_on_502_503_504() {
 
 #[tokio::test]
 async fn a_post_is_not_resent_after_a_503() {
-    let server = MockServer::start().await;
-    catch_all(&server).await;
+    let server = guarded_server().await;
     Mock::given(method("POST"))
         .and(path("/v2/apps"))
         .respond_with(ResponseTemplate::new(503).set_body_string("Service Unavailable"))
@@ -69,8 +67,7 @@ async fn a_post_is_not_resent_after_a_503() {
 
 #[tokio::test]
 async fn a_post_marked_idempotent_is_retried() {
-    let server = MockServer::start().await;
-    catch_all(&server).await;
+    let server = guarded_server().await;
     fail_then_succeed(&server, "POST", ResponseTemplate::new(503), 1).await;
     let core = cluster(&server, Credentials::None).root();
     core.execute(Request::post(["v2", "apps"]).idempotent(true))
@@ -80,8 +77,7 @@ async fn a_post_marked_idempotent_is_retried() {
 
 #[tokio::test]
 async fn a_429_is_retried_after_retry_after_even_for_a_post() {
-    let server = MockServer::start().await;
-    catch_all(&server).await;
+    let server = guarded_server().await;
     fail_then_succeed(
         &server,
         "POST",
@@ -101,8 +97,7 @@ async fn a_429_is_retried_after_retry_after_even_for_a_post() {
 
 #[tokio::test]
 async fn a_retry_after_beyond_the_cap_is_returned_not_waited() {
-    let server = MockServer::start().await;
-    catch_all(&server).await;
+    let server = guarded_server().await;
     Mock::given(method("GET"))
         .and(path("/v2/apps"))
         .respond_with(ResponseTemplate::new(429).insert_header("retry-after", "3600"))
@@ -123,8 +118,7 @@ async fn a_retry_after_beyond_the_cap_is_returned_not_waited() {
 
 #[tokio::test]
 async fn retries_stop_after_max_attempts() {
-    let server = MockServer::start().await;
-    catch_all(&server).await;
+    let server = guarded_server().await;
     Mock::given(method("GET"))
         .and(path("/v2/apps"))
         .respond_with(ResponseTemplate::new(503))
@@ -145,8 +139,7 @@ async fn retries_stop_after_max_attempts() {
 
 #[tokio::test]
 async fn client_errors_are_not_retried() {
-    let server = MockServer::start().await;
-    catch_all(&server).await;
+    let server = guarded_server().await;
     Mock::given(method("GET"))
         .and(path("/v2/apps"))
         .respond_with(ResponseTemplate::new(500))
@@ -159,8 +152,7 @@ async fn client_errors_are_not_retried() {
 
 #[tokio::test]
 async fn a_timed_out_get_is_retried_but_a_timed_out_post_is_not() {
-    let server = MockServer::start().await;
-    catch_all(&server).await;
+    let server = guarded_server().await;
     let slow = ResponseTemplate::new(200).set_delay(Duration::from_secs(3));
     fail_then_succeed(&server, "GET", slow.clone(), 1).await;
     Mock::given(method("POST"))

@@ -65,6 +65,13 @@ pub async fn catch_all(server: &MockServer) {
         .await;
 }
 
+/// A mock server whose unmatched requests fail verification (see [`catch_all`]).
+pub async fn guarded_server() -> MockServer {
+    let server = MockServer::start().await;
+    catch_all(&server).await;
+    server
+}
+
 /// The Authorization headers of every request the server received.
 pub async fn authorization_headers(server: &MockServer) -> Vec<Option<String>> {
     server
