@@ -270,6 +270,17 @@ async fn bad_credentials_print_the_iam_error_code_and_exit_1() {
         .await;
     catch_all(&server).await;
 
+    let (stdout, stderr) = fail_as_alice(&server).await;
+    assert!(stderr.contains("ERR_INVALID_CREDENTIALS"), "{stderr}");
+    assert!(stderr.contains("Invalid credentials."), "{stderr}");
+    assert!(stdout.is_empty(), "{stdout}");
+    assert!(!stdout.contains(PASSWORD) && !stderr.contains(PASSWORD));
+    server.verify().await;
+}
+
+/// Runs the example as alice against `server`, expecting exit status 1;
+/// returns stdout and stderr.
+async fn fail_as_alice(server: &MockServer) -> (String, String) {
     let output = run_whoami(
         &[],
         &[
@@ -279,18 +290,13 @@ async fn bad_credentials_print_the_iam_error_code_and_exit_1() {
         ],
     )
     .await;
-
     let (stdout, stderr) = (text(&output.stdout), text(&output.stderr));
     assert_eq!(
         output.status.code(),
         Some(1),
         "stdout:\n{stdout}\nstderr:\n{stderr}"
     );
-    assert!(stderr.contains("ERR_INVALID_CREDENTIALS"), "{stderr}");
-    assert!(stderr.contains("Invalid credentials."), "{stderr}");
-    assert!(stdout.is_empty(), "{stdout}");
-    assert!(!stdout.contains(PASSWORD) && !stderr.contains(PASSWORD));
-    server.verify().await;
+    (stdout, stderr)
 }
 
 #[tokio::test]
@@ -317,22 +323,7 @@ async fn other_errors_print_the_error_chain_and_exit_1() {
         .await;
     catch_all(&server).await;
 
-    let output = run_whoami(
-        &[],
-        &[
-            ("DCOS_URL", &server.uri()),
-            ("DCOS_UID", "alice"),
-            ("DCOS_PASSWORD", PASSWORD),
-        ],
-    )
-    .await;
-
-    let (stdout, stderr) = (text(&output.stdout), text(&output.stderr));
-    assert_eq!(
-        output.status.code(),
-        Some(1),
-        "stdout:\n{stdout}\nstderr:\n{stderr}"
-    );
+    let (stdout, stderr) = fail_as_alice(&server).await;
     assert!(
         stderr.starts_with("dcos_whoami: cannot read the IAM user `alice`\n  caused by: GET "),
         "{stderr}"
