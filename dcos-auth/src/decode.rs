@@ -13,22 +13,35 @@ pub fn decode_json<T: DeserializeOwned>(
     bytes: &[u8],
     what: impl FnOnce() -> String,
 ) -> Result<T, Error> {
+    // The fast path decodes without tracking the path: bodies such as Mesos
+    // state or 10,000 Marathon apps are large, and failures are rare. Only a
+    // failure is decoded again to find the failing field.
+    match serde_json::from_slice(bytes) {
+        Ok(value) => Ok(value),
+        Err(fast) => Err(locate::<T>(bytes, fast, what)),
+    }
+}
+
+/// Decodes `bytes` again, tracking the path, to name where `fast` failed.
+fn locate<T: DeserializeOwned>(
+    bytes: &[u8],
+    fast: serde_json::Error,
+    what: impl FnOnce() -> String,
+) -> Error {
     let mut de = serde_json::Deserializer::from_slice(bytes);
-    let decode_err = |path: String, source: serde_json::Error| Error::Decode {
+    let (path, source) = match serde_path_to_error::deserialize::<_, T>(&mut de) {
+        Err(e) => (e.path().to_string(), e.into_inner()),
+        // Only trailing bytes after a valid value are left.
+        Ok(_) => match de.end() {
+            Err(e) => (".".to_owned(), e),
+            Ok(()) => (".".to_owned(), fast),
+        },
+    };
+    Error::Decode {
         what: what(),
         path,
         source: Arc::new(source),
-    };
-    let value = match serde_path_to_error::deserialize(&mut de) {
-        Ok(value) => value,
-        Err(e) => {
-            let path = e.path().to_string();
-            return Err(decode_err(path, e.into_inner()));
-        }
-    };
-    // Trailing bytes after the value mean a corrupt body, not a valid one.
-    de.end().map_err(|e| decode_err(".".to_owned(), e))?;
-    Ok(value)
+    }
 }
 
 #[cfg(test)]

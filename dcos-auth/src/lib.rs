@@ -64,6 +64,7 @@ mod decode;
 mod error;
 pub mod iam;
 mod jwt;
+pub mod model;
 pub mod redirect;
 mod request;
 pub mod retry;
