@@ -1,7 +1,13 @@
 //! Typed client for the Marathon v2 REST API.
 //!
-//! **Status: skeleton.** This crate compiles but has no API yet; it is filled in by
-//! the Marathon issue. It will hold `MarathonClient` on a shared
-//! [`dcos_auth::HttpCore`], with typed handles for apps, deployments, groups, tasks,
-//! the launch queue, pods, info/leader/ping/metrics, the SSE event stream with
-//! reconnection, multi-host failover and deployment waiting.
+//! `MarathonClient` sits on a shared [`dcos_auth::HttpCore`], so it gets DC/OS
+//! credentials, token refresh, retries and leader redirects from there.
+
+mod client;
+mod error;
+mod ids;
+pub mod models;
+
+pub use crate::client::{DEPLOYMENT_ID_HEADER, MarathonClient, WithDeployment};
+pub use crate::error::{Error, FieldErrors, Result, ValidationDetails};
+pub use crate::ids::{AppId, DeploymentId, GroupId, PathId, PodId, TaskId};
