@@ -187,6 +187,12 @@ macro_rules! json_model {
             }
         }
 
+        impl $crate::model::Field for $name {
+            fn is_unset(&self) -> bool {
+                false
+            }
+        }
+
         impl $crate::model::__private::serde::Serialize for $name {
             fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
             where

@@ -10,7 +10,7 @@ use crate::ids::DeploymentId;
 ///
 /// Every variant that comes from a server answer keeps the server's `message`
 /// and, as its source, the [`dcos_auth::Error`] with method, URL, status and body.
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug, Clone, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
     /// 409 with `deployments`: running deployments lock the app or group.

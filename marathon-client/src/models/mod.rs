@@ -14,6 +14,7 @@ mod pod;
 mod queue;
 mod task;
 mod time;
+mod wrappers;
 
 pub use app::*;
 pub use deployment::*;
@@ -24,3 +25,4 @@ pub use pod::*;
 pub use queue::*;
 pub use task::*;
 pub use time::*;
+pub use wrappers::*;

@@ -1,0 +1,124 @@
+//! `/v2/tasks`: every task, and the batch kill.
+
+use dcos_auth::Request;
+use serde::Serialize;
+
+use crate::apps::Killed;
+use crate::client::MarathonClient;
+use crate::error::Result;
+use crate::ids::TaskId;
+use crate::models::{Task, TaskList};
+
+dcos_auth::string_enum! {
+    /// The `status` filter of `GET /v2/tasks`.
+    pub enum TaskStatus {
+        /// Running tasks.
+        Running = "running",
+        /// Tasks being staged.
+        Staging = "staging",
+    }
+}
+
+/// Every task of every app: `client.tasks()`.
+#[derive(Debug, Clone, Copy)]
+pub struct Tasks<'a> {
+    client: &'a MarathonClient,
+}
+
+impl MarathonClient {
+    /// The tasks handle.
+    pub fn tasks(&self) -> Tasks<'_> {
+        Tasks { client: self }
+    }
+}
+
+/// `POST /v2/tasks/delete`, built by [`Tasks::kill`].
+#[derive(Debug, Clone)]
+#[must_use = "call .send() to kill the tasks"]
+pub struct KillTaskBatch<'a> {
+    client: &'a MarathonClient,
+    ids: Vec<TaskId>,
+    scale: bool,
+    wipe: bool,
+    force: bool,
+}
+
+impl KillTaskBatch<'_> {
+    /// Lowers the instance counts instead of replacing the tasks.
+    pub fn scale(mut self, scale: bool) -> Self {
+        self.scale = scale;
+        self
+    }
+
+    /// Also forgets reservations and persistent volumes.
+    pub fn wipe(mut self, wipe: bool) -> Self {
+        self.wipe = wipe;
+        self
+    }
+
+    /// Cancels deployments that lock the apps (with `scale`).
+    pub fn force(mut self, force: bool) -> Self {
+        self.force = force;
+        self
+    }
+
+    /// The request, for inspection.
+    pub fn request(&self) -> Result<Request> {
+        #[derive(Serialize)]
+        struct Ids<'i> {
+            ids: &'i [TaskId],
+        }
+        let mut request = Request::post(["v2", "tasks", "delete"]).json(&Ids { ids: &self.ids })?;
+        if self.scale {
+            request = request.query("scale", true);
+        }
+        if self.wipe {
+            request = request.query("wipe", true);
+        }
+        Ok(request.query("force", self.force))
+    }
+
+    /// Sends the kill. An unknown task id is a 400
+    /// ([`Error::Validation`](crate::Error::Validation)).
+    pub async fn send(self) -> Result<Killed> {
+        let request = self.request()?;
+        if self.scale {
+            Ok(Killed::Deployment(self.client.change(request).await?))
+        } else {
+            let list: TaskList = self.client.json(request).await?;
+            Ok(Killed::Tasks(list.tasks))
+        }
+    }
+}
+
+impl<'a> Tasks<'a> {
+    /// `GET /v2/tasks`: every task.
+    pub async fn list(&self) -> Result<Vec<Task>> {
+        self.list_status(&[]).await
+    }
+
+    /// `GET /v2/tasks?status=…`: tasks in the given states.
+    pub async fn list_status(&self, status: &[TaskStatus]) -> Result<Vec<Task>> {
+        let mut request = Request::get(["v2", "tasks"]);
+        for s in status {
+            request = request.query("status", s);
+        }
+        let list: TaskList = self.client.json(request).await?;
+        Ok(list.tasks)
+    }
+
+    /// `POST /v2/tasks/delete {"ids": […]}`: kills tasks of any apps.
+    pub fn kill<I>(&self, ids: I) -> KillTaskBatch<'a>
+    where
+        I: IntoIterator,
+        I::Item: Into<TaskId>,
+    {
+        KillTaskBatch {
+            client: self.client,
+            ids: ids.into_iter().map(Into::into).collect(),
+            scale: false,
+            wipe: false,
+            force: false,
+        }
+    }
+}
