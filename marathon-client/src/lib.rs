@@ -16,6 +16,7 @@ mod pods;
 mod queue;
 mod server;
 mod tasks;
+mod wait;
 
 pub use crate::apps::{AppEmbed, AppListParams, Apps, KillTasks, Killed, ListApps, UpdateApp};
 pub use crate::change::ForceChange;
@@ -27,3 +28,4 @@ pub use crate::ids::{AppId, DeploymentId, GroupId, PathId, PodId, TaskId};
 pub use crate::pods::Pods;
 pub use crate::queue::LaunchQueue;
 pub use crate::tasks::{KillTaskBatch, TaskStatus, Tasks};
+pub use crate::wait::{DeploymentOutcome, WaitOptions, app_converged};

@@ -1,0 +1,359 @@
+//! Waiting for deployments and apps: the signals Marathon gives, confirmed by
+//! reading state.
+//!
+//! A deployment leaves `/v2/deployments` whether it succeeded, failed or was
+//! cancelled, so its disappearance alone says nothing. The waits here listen
+//! for `deployment_success` / `deployment_failed` on the event stream when it
+//! is available, confirm by reading the affected apps, and fall back to
+//! polling when there is no event stream.
+
+use std::time::Duration;
+
+use tokio::time::Instant;
+
+use crate::client::MarathonClient;
+use crate::error::{Error, Result};
+use crate::ids::{AppId, DeploymentId};
+use crate::models::{App, Deployment, Task, Timestamp};
+
+/// How a deployment ended.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum DeploymentOutcome {
+    /// It completed: every affected app reached its target.
+    Succeeded,
+    /// Marathon reported it failed, or it ended without its apps reaching the
+    /// target.
+    Failed {
+        /// What was observed.
+        reason: String,
+    },
+    /// It was cancelled or superseded: another deployment (a rollback or a
+    /// forced change) now owns its apps.
+    Cancelled {
+        /// The deployment that took over, when known.
+        superseded_by: Option<DeploymentId>,
+    },
+}
+
+/// How often the waits poll.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct WaitOptions {
+    /// Between two reads of state. Default 1 s.
+    pub poll_interval: Duration,
+}
+
+impl Default for WaitOptions {
+    fn default() -> Self {
+        WaitOptions {
+            poll_interval: Duration::from_secs(1),
+        }
+    }
+}
+
+impl WaitOptions {
+    /// Sets the poll interval.
+    #[must_use]
+    pub fn poll_interval(mut self, interval: Duration) -> Self {
+        self.poll_interval = interval;
+        self
+    }
+}
+
+/// What a deployment was known to change, read while it ran.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Known {
+    pub(crate) apps: Vec<AppId>,
+    pub(crate) version: Option<Timestamp>,
+}
+
+impl Known {
+    fn learn(&mut self, deployment: &Deployment) {
+        if let Some(apps) = &deployment.affected_apps {
+            self.apps.clone_from(apps);
+        }
+        if deployment.version.is_some() {
+            self.version.clone_from(&deployment.version);
+        }
+    }
+}
+
+/// Whether an app has converged on `target`: the wanted version, every task
+/// running a configuration at least as new as the last config change,
+/// enough of them healthy (or running, for an app without health checks),
+/// readiness checks passed and no deployment left on it.
+pub fn app_converged(app: &App, target: Option<&Timestamp>) -> std::result::Result<(), String> {
+    if let (Some(target), Some(version)) = (target, &app.version) {
+        if version != target {
+            let newer = matches!(
+                (version.to_system_time(), target.to_system_time()),
+                (Some(v), Some(t)) if v > t
+            );
+            if !newer {
+                return Err(format!("version is {version}, waiting for {target}"));
+            }
+        }
+    }
+    let instances = app.instances.unwrap_or(1);
+    let config = last_config_change(app).and_then(|t| t.to_system_time());
+    let tasks = app.tasks.as_deref().unwrap_or_default();
+    let current = tasks
+        .iter()
+        .filter(|t| task_running(t))
+        .filter(|t| {
+            match (
+                config,
+                t.version.as_ref().and_then(Timestamp::to_system_time),
+            ) {
+                (Some(config), Some(task)) => task >= config,
+                _ => true,
+            }
+        })
+        .count();
+    let stale = tasks.len() - current;
+    let has_health = app.health_checks.as_ref().is_some_and(|h| !h.is_empty());
+    let ready = if has_health {
+        app.tasks_healthy.unwrap_or(0)
+    } else {
+        app.tasks_running.unwrap_or(0)
+    };
+    if app.tasks.is_some() && (current as u64) < u64::from(instances) {
+        return Err(format!(
+            "{current}/{instances} tasks running the current configuration"
+        ));
+    }
+    if stale > 0 {
+        return Err(format!(
+            "{stale} task(s) still on an older configuration or not running"
+        ));
+    }
+    if ready < instances {
+        let what = if has_health { "healthy" } else { "running" };
+        return Err(format!("{ready}/{instances} {what}"));
+    }
+    if let Some(results) = &app.readiness_check_results {
+        let waiting = results.iter().filter(|r| r.ready != Some(true)).count();
+        if waiting > 0 {
+            return Err(format!("{waiting} readiness check(s) not ready"));
+        }
+    }
+    if let Some(deployments) = app.deployments.as_ref().filter(|d| !d.is_empty()) {
+        return Err(format!("deployment {} still running", deployments[0].id));
+    }
+    Ok(())
+}
+
+impl MarathonClient {
+    /// Waits until app `id` runs `version` (or, with `None`, whatever version
+    /// it has) with every task on the current configuration, as many tasks
+    /// healthy as instances (running, for an app without health checks;
+    /// Marathon reports `tasksHealthy: 0` then) and readiness checks passed.
+    /// Returns the app as last read.
+    pub async fn wait_for_app(
+        &self,
+        id: &AppId,
+        version: Option<&Timestamp>,
+        timeout: Duration,
+    ) -> Result<App> {
+        self.wait_for_app_with(id, version, timeout, WaitOptions::default())
+            .await
+    }
+
+    /// [`wait_for_app`](Self::wait_for_app) with options.
+    pub async fn wait_for_app_with(
+        &self,
+        id: &AppId,
+        version: Option<&Timestamp>,
+        timeout: Duration,
+        options: WaitOptions,
+    ) -> Result<App> {
+        let deadline = Instant::now() + timeout;
+        let embed = [crate::AppEmbed::Readiness];
+        loop {
+            let app = self.apps().get_embed(id, &embed).await?;
+            let why = match app_converged(&app, version) {
+                Ok(()) => return Ok(app),
+                Err(why) => why,
+            };
+            if Instant::now() + options.poll_interval > deadline {
+                return Err(Error::Timeout {
+                    what: format!("app {id} to converge ({why})"),
+                    after: timeout,
+                });
+            }
+            tracing::debug!(app = %id, %why, "waiting for app");
+            tokio::time::sleep(options.poll_interval).await;
+        }
+    }
+
+    /// Waits for deployment `id` to end and says how: see the module docs.
+    pub async fn wait_for_deployment(
+        &self,
+        id: &DeploymentId,
+        timeout: Duration,
+    ) -> Result<DeploymentOutcome> {
+        self.wait_for_deployment_with(id, timeout, WaitOptions::default())
+            .await
+    }
+
+    /// [`wait_for_deployment`](Self::wait_for_deployment) with options.
+    pub async fn wait_for_deployment_with(
+        &self,
+        id: &DeploymentId,
+        timeout: Duration,
+        options: WaitOptions,
+    ) -> Result<DeploymentOutcome> {
+        let deadline = Instant::now() + timeout;
+        let timed_out = || Error::Timeout {
+            what: format!("deployment {id}"),
+            after: timeout,
+        };
+        let mut known = Known::default();
+        let signal = match tokio::time::timeout_at(
+            deadline,
+            self.deployment_signal(id, &mut known, options),
+        )
+        .await
+        {
+            Ok(signal) => signal?,
+            Err(_) => return Err(timed_out()),
+        };
+        tokio::time::timeout_at(deadline, self.confirm(id, signal, &known, options))
+            .await
+            .map_err(|_| timed_out())?
+    }
+
+    /// Polls `/v2/deployments` until `id` is gone, learning what it changes.
+    pub(crate) async fn poll_until_gone(
+        &self,
+        id: &DeploymentId,
+        known: &mut Known,
+        options: WaitOptions,
+    ) -> Result<()> {
+        loop {
+            let list = self.deployments().list().await?;
+            match list.iter().find(|d| &d.id == id) {
+                Some(deployment) => known.learn(deployment),
+                None => return Ok(()),
+            }
+            tokio::time::sleep(options.poll_interval).await;
+        }
+    }
+
+    /// Confirms what `signal` said by reading the affected apps.
+    async fn confirm(
+        &self,
+        id: &DeploymentId,
+        signal: Signal,
+        known: &Known,
+        options: WaitOptions,
+    ) -> Result<DeploymentOutcome> {
+        // A deployment that just ended may take a moment to show in the apps
+        // (MARATHON-8566); read them a few times before deciding.
+        let mut last = None;
+        for attempt in 0..3 {
+            if attempt > 0 {
+                tokio::time::sleep(options.poll_interval).await;
+            }
+            let outcome = self.classify(id, &signal, known).await?;
+            match &outcome {
+                DeploymentOutcome::Succeeded | DeploymentOutcome::Cancelled { .. } => {
+                    return Ok(outcome);
+                }
+                DeploymentOutcome::Failed { .. } if signal == Signal::Failed => {
+                    return Ok(outcome);
+                }
+                DeploymentOutcome::Failed { .. } => last = Some(outcome),
+            }
+        }
+        Ok(last.unwrap_or(DeploymentOutcome::Failed {
+            reason: "unknown".to_owned(),
+        }))
+    }
+
+    async fn classify(
+        &self,
+        id: &DeploymentId,
+        signal: &Signal,
+        known: &Known,
+    ) -> Result<DeploymentOutcome> {
+        let running = self.deployments().list().await?;
+        if let Some(other) = running
+            .iter()
+            .find(|d| &d.id != id && overlaps(d, &known.apps))
+        {
+            return Ok(DeploymentOutcome::Cancelled {
+                superseded_by: Some(other.id.clone()),
+            });
+        }
+        if *signal == Signal::Failed {
+            return Ok(DeploymentOutcome::Failed {
+                reason: format!("Marathon reported deployment {id} failed"),
+            });
+        }
+        for app_id in &known.apps {
+            let Some(app) = self.apps().get_opt(app_id).await? else {
+                // Removed apps: a deployment that stops them succeeds by
+                // removing them.
+                continue;
+            };
+            if let Err(why) = app_converged(&app, known.version.as_ref()) {
+                return Ok(DeploymentOutcome::Failed {
+                    reason: format!(
+                        "deployment {id} ended but app {app_id} did not converge: {why}"
+                    ),
+                });
+            }
+        }
+        Ok(DeploymentOutcome::Succeeded)
+    }
+}
+
+/// What ended the wait for a deployment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Signal {
+    /// `deployment_success`.
+    Succeeded,
+    /// `deployment_failed`.
+    Failed,
+    /// It left `/v2/deployments` (polling).
+    Gone,
+}
+
+fn overlaps(deployment: &Deployment, apps: &[AppId]) -> bool {
+    deployment
+        .affected_apps
+        .as_deref()
+        .unwrap_or_default()
+        .iter()
+        .any(|a| apps.contains(a))
+}
+
+/// When the app's configuration last changed (`versionInfo.lastConfigChangeAt`),
+/// falling back to its version.
+fn last_config_change(app: &App) -> Option<Timestamp> {
+    app.extra
+        .get("versionInfo")
+        .and_then(|v| v.get("lastConfigChangeAt"))
+        .and_then(|v| v.as_str())
+        .map(Timestamp::from)
+        .or_else(|| app.version.clone())
+}
+
+fn task_running(task: &Task) -> bool {
+    task.state.as_deref().is_none_or(|s| s == "TASK_RUNNING")
+}
+
+impl MarathonClient {
+    /// Waits for the first sign that deployment `id` ended.
+    async fn deployment_signal(
+        &self,
+        id: &DeploymentId,
+        known: &mut Known,
+        options: WaitOptions,
+    ) -> Result<Signal> {
+        self.poll_until_gone(id, known, options).await?;
+        Ok(Signal::Gone)
+    }
+}

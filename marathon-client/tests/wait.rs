@@ -1,0 +1,202 @@
+//! Waiting for deployments and apps, by polling (no event stream).
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use std::time::Duration;
+
+use common::{client, guarded_server};
+use marathon_client::models::Timestamp;
+use marathon_client::{AppId, DeploymentId, DeploymentOutcome, Error, WaitOptions};
+use serde_json::{Value, json};
+use wiremock::matchers::{method, path};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+const V: &str = "2024-01-02T00:00:00.000Z";
+const OLD: &str = "2024-01-01T00:00:00.000Z";
+
+fn fast() -> WaitOptions {
+    WaitOptions::default().poll_interval(Duration::from_millis(10))
+}
+
+fn app(running: u32, healthy: u32, task_versions: &[&str], health: bool) -> Value {
+    let tasks: Vec<Value> = task_versions
+        .iter()
+        .enumerate()
+        .map(|(i, v)| json!({"id": format!("web.{i}"), "state": "TASK_RUNNING", "version": v}))
+        .collect();
+    json!({"app": {
+        "id": "/web", "instances": 2, "version": V,
+        "versionInfo": {"lastConfigChangeAt": V, "lastScalingAt": V},
+        "healthChecks": if health { json!([{"protocol": "HTTP"}]) } else { json!([]) },
+        "tasksRunning": running, "tasksHealthy": healthy, "tasks": tasks, "deployments": []
+    }})
+}
+
+async fn deployments_then(server: &MockServer, first: Value, times: u64, then: Value) {
+    Mock::given(method("GET"))
+        .and(path("/v2/deployments"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(first))
+        .up_to_n_times(times)
+        .with_priority(1)
+        .mount(server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/v2/deployments"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(then))
+        .with_priority(2)
+        .mount(server)
+        .await;
+}
+
+fn running(id: &str, app: &str) -> Value {
+    json!([{"id": id, "version": V, "affectedApps": [app], "currentStep": 1, "totalSteps": 1}])
+}
+
+#[tokio::test]
+async fn a_deployment_that_converges_succeeded() {
+    let server = guarded_server().await;
+    deployments_then(&server, running("d1", "/web"), 2, json!([])).await;
+    Mock::given(method("GET"))
+        .and(path("/v2/apps/web"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(app(2, 2, &[V, V], true)))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let outcome = client(&server)
+        .wait_for_deployment_with(&DeploymentId::from("d1"), Duration::from_secs(5), fast())
+        .await
+        .unwrap();
+    assert_eq!(outcome, DeploymentOutcome::Succeeded);
+}
+
+#[tokio::test]
+async fn a_deployment_replaced_by_another_was_cancelled() {
+    let server = guarded_server().await;
+    deployments_then(
+        &server,
+        running("d1", "/web"),
+        1,
+        running("rollback", "/web"),
+    )
+    .await;
+    let outcome = client(&server)
+        .wait_for_deployment_with(&DeploymentId::from("d1"), Duration::from_secs(5), fast())
+        .await
+        .unwrap();
+    assert_eq!(
+        outcome,
+        DeploymentOutcome::Cancelled {
+            superseded_by: Some(DeploymentId::from("rollback"))
+        }
+    );
+}
+
+#[tokio::test]
+async fn a_deployment_that_ends_short_of_its_target_failed() {
+    let server = guarded_server().await;
+    deployments_then(&server, running("d1", "/web"), 1, json!([])).await;
+    Mock::given(method("GET"))
+        .and(path("/v2/apps/web"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(app(1, 1, &[V], true)))
+        .expect(3)
+        .mount(&server)
+        .await;
+    let outcome = client(&server)
+        .wait_for_deployment_with(&DeploymentId::from("d1"), Duration::from_secs(5), fast())
+        .await
+        .unwrap();
+    match outcome {
+        DeploymentOutcome::Failed { reason } => assert!(reason.contains("1/2"), "{reason}"),
+        other => panic!("{other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn a_deployment_that_never_ends_times_out() {
+    let server = guarded_server().await;
+    Mock::given(method("GET"))
+        .and(path("/v2/deployments"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(running("d1", "/web")))
+        .mount(&server)
+        .await;
+    let err = client(&server)
+        .wait_for_deployment_with(
+            &DeploymentId::from("d1"),
+            Duration::from_millis(100),
+            fast(),
+        )
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::Timeout { .. }), "{err:?}");
+}
+
+#[tokio::test]
+async fn wait_for_app_waits_for_health_and_the_new_configuration() {
+    let server = guarded_server().await;
+    Mock::given(method("GET"))
+        .and(path("/v2/apps/web"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(app(2, 1, &[V, OLD], true)))
+        .up_to_n_times(2)
+        .with_priority(1)
+        .expect(2)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/v2/apps/web"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(app(2, 2, &[V, V], true)))
+        .with_priority(2)
+        .expect(1)
+        .mount(&server)
+        .await;
+    let app = client(&server)
+        .wait_for_app_with(
+            &AppId::new("/web").unwrap(),
+            Some(&Timestamp::from(V)),
+            Duration::from_secs(5),
+            fast(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(app.tasks_healthy, Some(2));
+}
+
+#[tokio::test]
+async fn an_app_without_health_checks_counts_running_tasks() {
+    let server = guarded_server().await;
+    Mock::given(method("GET"))
+        .and(path("/v2/apps/web"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(app(2, 0, &[V, V], false)))
+        .expect(1)
+        .mount(&server)
+        .await;
+    client(&server)
+        .wait_for_app_with(
+            &AppId::new("/web").unwrap(),
+            None,
+            Duration::from_secs(5),
+            fast(),
+        )
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn wait_for_app_times_out_saying_why() {
+    let server = guarded_server().await;
+    Mock::given(method("GET"))
+        .and(path("/v2/apps/web"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(app(2, 1, &[V, V], true)))
+        .mount(&server)
+        .await;
+    let err = client(&server)
+        .wait_for_app_with(
+            &AppId::new("/web").unwrap(),
+            None,
+            Duration::from_millis(100),
+            fast(),
+        )
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("1/2 healthy"), "{err}");
+}
