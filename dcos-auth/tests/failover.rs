@@ -458,3 +458,26 @@ async fn failover_hosts_must_share_the_base_path() {
     let origins: Vec<String> = ok.hosts().iter().map(|h| h.origin.to_string()).collect();
     assert_eq!(origins, ["http://m1:8080/", "https://m2:8443/"]);
 }
+
+#[tokio::test]
+async fn the_login_fails_over_too() {
+    let token = acs_token("alice", 3600, "t");
+    let live = guarded_server().await;
+    login_returns(&live, &token, 1, Duration::ZERO).await;
+    Mock::given(method("GET"))
+        .and(path("/service/marathon/v2/info"))
+        .and(header("authorization", token_header(&token).as_str()))
+        .respond_with(ResponseTemplate::new(200))
+        .expect(1)
+        .mount(&live)
+        .await;
+    let cluster = hosts(&url_of(closed_port()), &[&live])
+        .auth(Credentials::login("alice", "pa55word"))
+        .build()
+        .unwrap();
+    cluster
+        .service("marathon")
+        .execute(Request::get(["v2", "info"]))
+        .await
+        .unwrap();
+}
