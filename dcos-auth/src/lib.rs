@@ -15,6 +15,8 @@
 //!   POST whose outcome is unknown.
 //! - **Redirects** are followed by hand for a bounded number of hops, with
 //!   credentials only for the cluster's own hosts ([`ClusterBuilder::allow_host`]).
+//! - **Failover** across several hosts of one API
+//!   ([`ClusterBuilder::failover_host`]): see below.
 //! - **Errors** keep method, URL, status and body ([`Error`]).
 //! - **Secrets** print as `***` everywhere ([`Secret`]).
 //!
@@ -53,6 +55,39 @@
 //!     Credentials::basic("ci", "api-token"),
 //! )?;
 //! # let _ = jenkins; Ok(()) }
+//! ```
+//!
+//! # Several hosts for one API
+//!
+//! Marathon runs as a leader and standbys, Mesos as several masters, and DC/OS
+//! as several masters that each run an Admin Router. Give the other hosts with
+//! [`ClusterBuilder::failover_host`]; they must have the cluster URL's base
+//! path, and they may receive the credentials. Requests go to the current host.
+//! One that cannot connect is marked down and the request moves on to the next
+//! host at once, whatever its method; on a 502, a 503 or a time-out only an
+//! idempotent request moves on ([`hosts::rotate`]). Once every host has been
+//! tried, the retry policy decides, with its backoff, about another round. If
+//! every host is down, requests still go out. A
+//! [health probe](ClusterBuilder::health_probe) brings down hosts back, and a
+//! [leader header](ClusterBuilder::leader_header) sends requests to the
+//! leader first. [`HttpCore::hosts`] shows the state.
+//!
+//! ```no_run
+//! # async fn run() -> Result<(), dcos_auth::Error> {
+//! use dcos_auth::{Cluster, Credentials};
+//!
+//! let marathon = Cluster::builder("http://10.0.0.1:8080")
+//!     .failover_hosts(["http://10.0.0.2:8080", "http://10.0.0.3:8080"])
+//!     .health_probe(["ping"], "*/*") // /ping answers 406 to application/json
+//!     .leader_header("X-Marathon-Leader")
+//!     .auth(Credentials::basic("ci", "api-token"))
+//!     .build()?
+//!     .root();
+//! let info: serde_json::Value = marathon.get_json(["v2", "info"]).await?;
+//! for host in marathon.hosts() {
+//!     println!("{} down={} current={}", host.origin, host.down, host.current);
+//! }
+//! # let _ = info; Ok(()) }
 //! ```
 
 mod auth;
