@@ -94,20 +94,17 @@ pub(crate) struct HostSet {
 
 impl std::fmt::Debug for HostSet {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let state = self.lock();
-        let now = Instant::now();
         let hosts: Vec<String> = self
-            .origins
+            .status()
             .iter()
-            .enumerate()
-            .map(|(i, origin)| {
-                let mark = match (i == state.current, state.is_down(i, now, self.expiry())) {
+            .map(|host| {
+                let mark = match (host.current, host.down) {
                     (true, true) => " (current, down)",
                     (true, false) => " (current)",
                     (false, true) => " (down)",
                     (false, false) => "",
                 };
-                format!("{}{mark}", origin.as_str())
+                format!("{}{mark}", host.origin.as_str())
             })
             .collect();
         f.debug_struct("HostSet")
