@@ -25,6 +25,16 @@ pub(crate) struct AuthHeader {
     pub(crate) generation: Option<u64>,
 }
 
+/// What the credentials give without fetching a token.
+enum Fixed {
+    /// No credentials.
+    Nothing,
+    /// The header value.
+    Value(String),
+    /// A token must come from the cache or a login.
+    Refreshable,
+}
+
 /// Credentials plus the token cache of one cluster.
 #[derive(Debug)]
 pub(crate) struct Authenticator {
@@ -53,20 +63,10 @@ impl Authenticator {
     /// The header for the next request, logging in first if the cached token is
     /// missing or within 30 s of its expiry.
     pub(crate) async fn header(&self, shared: &Arc<Shared>) -> Result<Option<AuthHeader>, Error> {
-        let (value, generation) = match &self.credentials {
-            Credentials::None => return Ok(None),
-            Credentials::Basic { username, password } => {
-                let raw = format!("{username}:{}", password.expose());
-                (format!("Basic {}", STANDARD.encode(raw)), None)
-            }
-            Credentials::Token(token) => {
-                let claims = TokenClaims::decode_unverified(token.expose());
-                if let Some(exp) = claims.exp.filter(|exp| *exp <= SystemTime::now()) {
-                    return Err(AuthError::TokenExpired { expired_at: exp }.into());
-                }
-                (format!("token={}", token.expose()), None)
-            }
-            _ => {
+        let (value, generation) = match self.fixed_value()? {
+            Fixed::Nothing => return Ok(None),
+            Fixed::Value(value) => (value, None),
+            Fixed::Refreshable => {
                 let cached = self.token(shared).await?;
                 (
                     format!("token={}", cached.token.expose()),
@@ -74,6 +74,42 @@ impl Authenticator {
                 )
             }
         };
+        let value = self.header_value(value)?;
+        Ok(Some(AuthHeader { value, generation }))
+    }
+
+    /// The header as the credentials stand, without logging in: for the health
+    /// probe. `None` when there are no credentials, when they are unusable, or
+    /// when a refreshable credential has no unexpired token yet.
+    pub(crate) fn header_without_login(&self) -> Option<HeaderValue> {
+        let value = match self.fixed_value().ok()? {
+            Fixed::Nothing => return None,
+            Fixed::Value(value) => value,
+            Fixed::Refreshable => format!("token={}", self.cache.current()?.token.expose()),
+        };
+        self.header_value(value).ok()
+    }
+
+    /// The header value of credentials that need no token fetch.
+    fn fixed_value(&self) -> Result<Fixed, Error> {
+        Ok(match &self.credentials {
+            Credentials::None => Fixed::Nothing,
+            Credentials::Basic { username, password } => {
+                let raw = format!("{username}:{}", password.expose());
+                Fixed::Value(format!("Basic {}", STANDARD.encode(raw)))
+            }
+            Credentials::Token(token) => {
+                let claims = TokenClaims::decode_unverified(token.expose());
+                if let Some(exp) = claims.exp.filter(|exp| *exp <= SystemTime::now()) {
+                    return Err(AuthError::TokenExpired { expired_at: exp }.into());
+                }
+                Fixed::Value(format!("token={}", token.expose()))
+            }
+            _ => Fixed::Refreshable,
+        })
+    }
+
+    fn header_value(&self, value: String) -> Result<HeaderValue, Error> {
         let mut value = HeaderValue::try_from(value).map_err(|_| {
             Error::from(AuthError::InvalidCredential {
                 reason: format!(
@@ -85,7 +121,7 @@ impl Authenticator {
             })
         })?;
         value.set_sensitive(true);
-        Ok(Some(AuthHeader { value, generation }))
+        Ok(value)
     }
 
     /// The current token, fetched if needed. Only for refreshable credentials.

@@ -10,6 +10,7 @@ use crate::auth::Authenticator;
 use crate::core::{HttpCore, Shared};
 use crate::credentials::Credentials;
 use crate::error::Error;
+use crate::hosts::{HostSet, HostStatus, HostsConfig};
 use crate::iam::Iam;
 use crate::jwt::TokenClaims;
 use crate::redirect::{AllowedHosts, HostRule};
@@ -47,6 +48,7 @@ impl std::fmt::Debug for Cluster {
             .field("credentials", s.auth.credentials())
             .field("login_url", &s.auth.login_url().as_str())
             .field("allowed_hosts", &s.allowed)
+            .field("hosts", &s.hosts)
             .field("retry", &s.retry)
             .field("timeout", &s.timeout)
             .field("connect_timeout", &s.connect_timeout)
@@ -83,6 +85,13 @@ impl Cluster {
     /// The credentials in use.
     pub fn credentials(&self) -> &Credentials {
         self.shared.auth.credentials()
+    }
+
+    /// The hosts serving the cluster's API: each host's origin, whether it is
+    /// marked down, and which one requests go to first. Host 0 is the cluster
+    /// URL's; the [failover hosts](ClusterBuilder::failover_host) follow.
+    pub fn hosts(&self) -> Vec<HostStatus> {
+        self.shared.hosts.status()
     }
 
     /// A core for a DC/OS service behind Admin Router: `<url>/service/<id>/`.
@@ -144,6 +153,7 @@ pub struct ClusterBuilder {
     pub(crate) user_agent: String,
     pub(crate) allowed_hosts: Vec<String>,
     pub(crate) max_redirects: usize,
+    pub(crate) hosts: HostsConfig,
 }
 
 impl ClusterBuilder {
@@ -158,6 +168,8 @@ impl ClusterBuilder {
     pub const MAX_TIMEOUT: Duration = Duration::from_secs(365 * 24 * 3600);
     /// The default number of redirects followed.
     pub const DEFAULT_MAX_REDIRECTS: usize = 5;
+    /// The default time between two health probes of a down host.
+    pub const DEFAULT_PROBE_INTERVAL: Duration = Duration::from_secs(5);
 
     fn new(url: impl Into<String>) -> Self {
         ClusterBuilder {
@@ -174,6 +186,12 @@ impl ClusterBuilder {
             user_agent: concat!("dcos-rs/", env!("CARGO_PKG_VERSION")).to_owned(),
             allowed_hosts: Vec::new(),
             max_redirects: Self::DEFAULT_MAX_REDIRECTS,
+            hosts: HostsConfig {
+                failover: Vec::new(),
+                probe: None,
+                probe_interval: Self::DEFAULT_PROBE_INTERVAL,
+                leader_header: None,
+            },
         }
     }
 
@@ -265,6 +283,73 @@ impl ClusterBuilder {
         self
     }
 
+    /// Adds another host serving the same API, such as a Marathon standby or
+    /// another DC/OS master: `http://10.0.0.2:8080`. The cluster URL is host 0
+    /// and failover hosts follow in the order added.
+    ///
+    /// A failover host must have the cluster URL's base path (only the scheme,
+    /// host and port may differ), or [`build`](Self::build) fails with
+    /// [`Error::Config`]. It may receive credentials, like an
+    /// [`allow_host`](Self::allow_host).
+    ///
+    /// Requests go to the current host. One that cannot connect is marked down
+    /// and the request moves on to the next host at once, whatever its method;
+    /// on a 502, a 503 or a time-out only an idempotent request moves on (see
+    /// [`rotate`](crate::hosts::rotate)). Once every host has been tried, the
+    /// [retry policy](Self::retry) decides about another round.
+    pub fn failover_host(mut self, url: impl Into<String>) -> Self {
+        self.hosts.failover.push(url.into());
+        self
+    }
+
+    /// Adds several [failover hosts](Self::failover_host).
+    pub fn failover_hosts<I, S>(mut self, urls: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.hosts.failover.extend(urls.into_iter().map(Into::into));
+        self
+    }
+
+    /// Sets the health probe that tells whether a down host is back: a GET of
+    /// `segments` below the base path with this `Accept` header, such as
+    /// `.health_probe(["ping"], "*/*")` for Marathon (whose `/ping` answers 406
+    /// to `Accept: application/json`).
+    ///
+    /// While a host is down, a background task probes it every
+    /// [probe interval](Self::probe_interval), once, with the connect time-out
+    /// as its time limit and the credentials if they are at hand (it never
+    /// logs in), and marks it up on a 2xx. Without a probe, a down host is
+    /// simply tried again once the probe interval has passed.
+    pub fn health_probe<I, S>(mut self, segments: I, accept: &str) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        let segments = segments.into_iter().map(Into::into).collect();
+        self.hosts.probe = Some((segments, accept.to_owned()));
+        self
+    }
+
+    /// Sets how often down hosts are probed, or without a
+    /// [health probe](Self::health_probe), how long a host stays marked down.
+    /// The default is [`DEFAULT_PROBE_INTERVAL`](Self::DEFAULT_PROBE_INTERVAL).
+    pub fn probe_interval(mut self, interval: Duration) -> Self {
+        self.hosts.probe_interval = interval.min(Self::MAX_TIMEOUT);
+        self
+    }
+
+    /// Names a response header that tells which host leads, such as
+    /// `X-Marathon-Leader`. When a response from a configured host carries it
+    /// and its value (`http://10.0.0.2:8080`, or `10.0.0.2:8080`) names one of
+    /// the configured hosts, later requests go to that host first. A host that
+    /// is not configured is never added.
+    pub fn leader_header(mut self, name: impl Into<String>) -> Self {
+        self.hosts.leader_header = Some(name.into());
+        self
+    }
+
     /// Builds the cluster. Nothing is sent yet: logging in happens on the first
     /// request that needs a token.
     pub fn build(self) -> Result<Cluster, Error> {
@@ -277,6 +362,12 @@ impl ClusterBuilder {
         }
         for host in &self.allowed_hosts {
             allowed.push(HostRule::parse(host)?);
+        }
+        let hosts = HostSet::new(&root, &self.hosts)?;
+        for origin in hosts.origins() {
+            if let Some(rule) = HostRule::exact(origin) {
+                allowed.push(rule);
+            }
         }
 
         let mut http = reqwest::Client::builder()
@@ -332,6 +423,7 @@ impl ClusterBuilder {
                 root,
                 auth,
                 allowed,
+                hosts,
                 retry: self.retry,
                 timeout: self.timeout,
                 connect_timeout: self.connect_timeout,

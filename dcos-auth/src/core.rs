@@ -2,7 +2,9 @@
 //!
 //! It attaches credentials (only for allowed hosts), follows redirects by hand,
 //! retries by [`RetryPolicy::decide`], refreshes the token once on a 401 and
-//! replays the request, and maps failures to [`Error`].
+//! replays the request, and maps failures to [`Error`]. When the cluster has
+//! several hosts, it picks the host for each attempt and moves on to the next
+//! one when [`rotate`] says so.
 
 use std::future::Future;
 use std::pin::Pin;
@@ -21,6 +23,7 @@ use url::Url;
 use crate::auth::Authenticator;
 use crate::decode::decode_json;
 use crate::error::{AuthError, Error, ErrorBody, MAX_ERROR_BODY};
+use crate::hosts::{HostSet, HostStatus, Round, host_failed, rotate, same_origin, with_origin};
 use crate::redirect::{AllowedHosts, Hop, next_hop};
 use crate::request::{Request, sub_folder};
 use crate::retry::{Decision, Outcome, RetryPolicy, parse_retry_after};
@@ -34,6 +37,7 @@ pub(crate) struct Shared {
     pub(crate) root: Url,
     pub(crate) auth: Authenticator,
     pub(crate) allowed: AllowedHosts,
+    pub(crate) hosts: HostSet,
     pub(crate) retry: RetryPolicy,
     pub(crate) timeout: Duration,
     pub(crate) connect_timeout: Duration,
@@ -164,9 +168,22 @@ impl HttpCore {
         self.leader.as_ref().and_then(|slot| lock(slot).clone())
     }
 
-    /// The URL `request` would be sent to.
+    /// The cluster's hosts: each host's origin, whether it is marked down, and
+    /// which one requests go to first. A cluster without
+    /// [failover hosts](crate::ClusterBuilder::failover_host) has one.
+    pub fn hosts(&self) -> Vec<HostStatus> {
+        self.shared.hosts.status()
+    }
+
+    /// The URL `request` would be sent to now.
     pub fn url(&self, request: &Request) -> Result<Url, Error> {
-        request.url(&self.target_base())
+        let round = Round::new(self.shared.hosts.origins().len());
+        let target = self
+            .shared
+            .target_base(&self.base, self.leader.as_ref(), || {
+                self.shared.hosts.pick(&round)
+            });
+        request.url(&target)
     }
 
     /// Sends `request` and returns the response whatever its status, after
@@ -219,10 +236,6 @@ impl HttpCore {
         }
     }
 
-    fn target_base(&self) -> Url {
-        target_base(&self.base, self.leader.as_ref())
-    }
-
     async fn run(&self, request: &Request, mode: Mode) -> Result<Answer, Error> {
         self.shared
             .run(&self.base, self.leader.as_ref(), request, mode, true)
@@ -248,7 +261,13 @@ impl Shared {
     }
 
     /// Sends `request` under `base` until it succeeds or the retry policy stops:
-    /// redirects, the one token refresh on a 401, retries and leader memory.
+    /// redirects, the one token refresh on a 401, failover, retries and leader
+    /// memory.
+    ///
+    /// With several hosts, attempts go round them: when [`rotate`] says so the
+    /// next host that is up is tried at once, and only once every host has been
+    /// tried does the retry policy decide, with its backoff, about the next
+    /// round.
     async fn run(
         self: &Arc<Self>,
         base: &Url,
@@ -258,17 +277,31 @@ impl Shared {
         with_auth: bool,
     ) -> Result<Answer, Error> {
         let idempotent = request.is_idempotent();
+        let failover = self.hosts.serves(base);
+        let mut round = Round::new(self.hosts.origins().len());
+        let mut next_host = None;
         let mut attempt = 0;
         let mut replayed_401 = false;
         loop {
             attempt += 1;
-            let target = target_base(base, leader);
+            let chosen = next_host.take();
+            let target = self.target_base(base, leader, || {
+                chosen.unwrap_or_else(|| self.hosts.pick(&round))
+            });
             let url = request.url(&target)?;
+            let host = if failover {
+                self.hosts.index_of(&url)
+            } else {
+                None
+            };
             let result = match self.attempt(&url, request, mode, with_auth).await {
                 // The login has its own retries; its failure ends this request.
                 Err(AttemptError::Login(err)) => return Err(err),
                 Err(AttemptError::Send(err)) => Err(err),
                 Ok(sent) => {
+                    if failover {
+                        self.follow_leader_header(&sent);
+                    }
                     let status = sent.response.status();
                     if status == StatusCode::UNAUTHORIZED {
                         match sent.auth_sent {
@@ -303,6 +336,31 @@ impl Shared {
                 Err(Error::Transport { .. } | Error::Timeout { .. }) => Outcome::Interrupted,
                 Err(_) => return result,
             };
+            if let Some(i) = host {
+                // After a redirect, the host that answered or failed may be
+                // another one; a host that is not configured is not tracked.
+                if let Some(j) = answered_by(&result).and_then(|url| self.hosts.index_of(url)) {
+                    self.record(j, &outcome);
+                }
+                round.tried(i);
+                if rotate(idempotent, &outcome) {
+                    if let Some(next) = self.hosts.next_up(&round) {
+                        tracing::info!(
+                            method = %request.method,
+                            from = %self.hosts.name(i),
+                            to = %self.hosts.name(next),
+                            ?outcome,
+                            "failing over to the next host"
+                        );
+                        forget_leader(leader);
+                        next_host = Some(next);
+                        // Moving on within a round uses up no retry attempt.
+                        attempt -= 1;
+                        continue;
+                    }
+                }
+                round.clear();
+            }
             match self.retry.decide(attempt, idempotent, &outcome) {
                 Decision::Stop => return result,
                 Decision::Retry(delay) => {
@@ -312,6 +370,48 @@ impl Shared {
                     tokio::time::sleep(wait).await;
                 }
             }
+        }
+    }
+
+    /// The base to send to: the remembered leader's origin if there is one;
+    /// else, when `base` fails over, the origin of the host `pick` chooses;
+    /// else `base` itself.
+    fn target_base(
+        &self,
+        base: &Url,
+        leader: Option<&LeaderSlot>,
+        pick: impl FnOnce() -> usize,
+    ) -> Url {
+        if let Some(leader) = leader.and_then(|slot| lock(slot).clone()) {
+            with_origin(base, &leader)
+        } else if self.hosts.serves(base) {
+            with_origin(base, self.hosts.origin(pick()))
+        } else {
+            base.clone()
+        }
+    }
+
+    /// Records how host `i` did: marked down (starting the prober if needed)
+    /// when it failed, up when it answered.
+    fn record(self: &Arc<Self>, i: usize, outcome: &Outcome) {
+        if host_failed(outcome) {
+            tracing::debug!(host = %self.hosts.name(i), ?outcome, "marking the host down");
+            if self.hosts.mark_down(i) {
+                crate::probe::start(self);
+            }
+        } else if self.hosts.mark_up(i) {
+            tracing::info!(host = %self.hosts.name(i), "the host answered again: marking it up");
+        }
+    }
+
+    /// Sends later requests to the host a response's leader header names, if
+    /// the response came from a configured host and names another one.
+    fn follow_leader_header(&self, sent: &Sent) {
+        if self.hosts.index_of(&sent.url).is_none() {
+            return;
+        }
+        if let Some(leader) = self.hosts.follow_leader(sent.response.headers()) {
+            tracing::info!(leader = %self.hosts.name(leader), "the leader header names another host: sending there first");
         }
     }
 
@@ -548,6 +648,16 @@ impl Answer {
     }
 }
 
+/// The URL that answered, or failed to, in an attempt's result.
+fn answered_by(result: &Result<Answer, Error>) -> Option<&Url> {
+    match result {
+        Ok(Answer::Full(response)) => Some(&response.url),
+        Ok(Answer::Stream(_, url)) => Some(url),
+        Err(Error::Transport { url, .. } | Error::Timeout { url, .. }) => Some(url),
+        Err(_) => None,
+    }
+}
+
 /// Reads at most [`MAX_ERROR_BODY`] + 1 bytes, so that the error can say it was
 /// cut, with an idle limit between chunks.
 async fn read_capped(mut response: reqwest::Response, idle: Duration) -> reqwest::Result<Bytes> {
@@ -563,14 +673,6 @@ async fn read_capped(mut response: reqwest::Response, idle: Duration) -> reqwest
         buf.extend_from_slice(&chunk[..chunk.len().min(room)]);
     }
     Ok(buf.freeze())
-}
-
-/// The base to send to: the remembered leader's origin with `base`'s path.
-fn target_base(base: &Url, leader: Option<&LeaderSlot>) -> Url {
-    match leader.and_then(|slot| lock(slot).clone()) {
-        Some(leader) => with_origin(base, &leader),
-        None => base.clone(),
-    }
 }
 
 /// Remembers where a redirect led, if this core follows the leader. Only a
@@ -592,44 +694,6 @@ fn forget_leader(leader: Option<&LeaderSlot>) {
     }
 }
 
-fn same_origin(a: &Url, b: &Url) -> bool {
-    a.scheme() == b.scheme()
-        && a.host_str() == b.host_str()
-        && a.port_or_known_default() == b.port_or_known_default()
-}
-
-/// `base` moved to the scheme, host and port of `origin`.
-fn with_origin(base: &Url, origin: &Url) -> Url {
-    let mut url = origin.clone();
-    url.set_path(base.path());
-    url.set_query(None);
-    url.set_fragment(None);
-    url
-}
-
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(PoisonError::into_inner)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn with_origin_keeps_the_base_path() {
-        let base = Url::parse("http://m1:5050/prefix/").unwrap();
-        let leader = Url::parse("http://m2:5051/master/state?x").unwrap();
-        assert_eq!(
-            with_origin(&base, &leader).as_str(),
-            "http://m2:5051/prefix/"
-        );
-        assert!(same_origin(
-            &Url::parse("https://a/x").unwrap(),
-            &Url::parse("https://a:443/y").unwrap()
-        ));
-        assert!(!same_origin(
-            &Url::parse("https://a/x").unwrap(),
-            &Url::parse("http://a/x").unwrap()
-        ));
-    }
 }

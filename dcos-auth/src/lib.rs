@@ -15,6 +15,8 @@
 //!   POST whose outcome is unknown.
 //! - **Redirects** are followed by hand for a bounded number of hops, with
 //!   credentials only for the cluster's own hosts ([`ClusterBuilder::allow_host`]).
+//! - **Failover** across several hosts of one API
+//!   ([`ClusterBuilder::failover_host`]): see below.
 //! - **Errors** keep method, URL, status and body ([`Error`]).
 //! - **Secrets** print as `***` everywhere ([`Secret`]).
 //!
@@ -54,6 +56,39 @@
 //! )?;
 //! # let _ = jenkins; Ok(()) }
 //! ```
+//!
+//! # Several hosts for one API
+//!
+//! Marathon runs as a leader and standbys, Mesos as several masters, and DC/OS
+//! as several masters that each run an Admin Router. Give the other hosts with
+//! [`ClusterBuilder::failover_host`]; they must have the cluster URL's base
+//! path, and they may receive the credentials. Requests go to the current host.
+//! One that cannot connect is marked down and the request moves on to the next
+//! host at once, whatever its method; on a 502, a 503 or a time-out only an
+//! idempotent request moves on ([`hosts::rotate`]). Once every host has been
+//! tried, the retry policy decides, with its backoff, about another round. If
+//! every host is down, requests still go out. A
+//! [health probe](ClusterBuilder::health_probe) brings down hosts back, and a
+//! [leader header](ClusterBuilder::leader_header) sends requests to the
+//! leader first. [`HttpCore::hosts`] shows the state.
+//!
+//! ```no_run
+//! # async fn run() -> Result<(), dcos_auth::Error> {
+//! use dcos_auth::{Cluster, Credentials};
+//!
+//! let marathon = Cluster::builder("http://10.0.0.1:8080")
+//!     .failover_hosts(["http://10.0.0.2:8080", "http://10.0.0.3:8080"])
+//!     .health_probe(["ping"], "*/*") // /ping answers 406 to application/json
+//!     .leader_header("X-Marathon-Leader")
+//!     .auth(Credentials::basic("ci", "api-token"))
+//!     .build()?
+//!     .root();
+//! let info: serde_json::Value = marathon.get_json(["v2", "info"]).await?;
+//! for host in marathon.hosts() {
+//!     println!("{} down={} current={}", host.origin, host.down, host.current);
+//! }
+//! # let _ = info; Ok(()) }
+//! ```
 
 mod auth;
 mod cluster;
@@ -62,9 +97,11 @@ mod core;
 mod credentials;
 mod decode;
 mod error;
+pub mod hosts;
 pub mod iam;
 mod jwt;
 pub mod model;
+mod probe;
 pub mod redirect;
 mod request;
 pub mod retry;
@@ -77,6 +114,7 @@ pub use crate::core::{HttpCore, Response};
 pub use crate::credentials::{Credentials, ServiceAccount, TokenSource};
 pub use crate::decode::decode_json;
 pub use crate::error::{AuthError, Error, ErrorBody, MAX_ERROR_BODY, Result};
+pub use crate::hosts::HostStatus;
 pub use crate::jwt::{LOGIN_TOKEN_LIFETIME, TokenClaims};
 pub use crate::request::Request;
 pub use crate::retry::RetryPolicy;

@@ -44,7 +44,8 @@ impl HostRule {
         })
     }
 
-    fn matches(&self, url: &Url) -> bool {
+    /// Whether `url` is on this host (and port, if the rule names one).
+    pub(crate) fn matches(&self, url: &Url) -> bool {
         let Some(host) = url.host_str() else {
             return false;
         };

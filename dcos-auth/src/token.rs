@@ -170,6 +170,14 @@ impl TokenCache {
         }
     }
 
+    /// The current token if it has not expired, without fetching one.
+    pub(crate) fn current(&self) -> Option<Arc<CachedToken>> {
+        self.lock()
+            .current
+            .clone()
+            .filter(|t| t.is_unexpired(SystemTime::now()))
+    }
+
     /// Drops the token of `generation` after the server rejected it. A newer
     /// token, fetched by another request meanwhile, is kept.
     pub(crate) fn invalidate(&self, generation: u64) {

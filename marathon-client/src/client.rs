@@ -115,3 +115,45 @@ fn header_deployment_id(response: &Response) -> Option<DeploymentId> {
         .filter(|id| !id.is_empty())
         .map(DeploymentId::from)
 }
+
+impl MarathonClient {
+    /// A client for a Marathon outside DC/OS, on one or more instances of it
+    /// (`http://m1:8080`, `http://m2:8080`, …): requests go to one instance
+    /// and move to the next on connect errors, and on 502 or 503 for requests
+    /// that are safe to resend. A POST whose outcome is unknown is never
+    /// resent. A down instance is probed with `GET /ping` (`Accept: */*`)
+    /// until it answers, and `X-Marathon-Leader` sends later requests straight
+    /// to the leader when it is one of the instances. Credentials go to these
+    /// instances only.
+    pub fn direct<I, S>(urls: I, credentials: impl Into<dcos_auth::Credentials>) -> Result<Self>
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        let mut urls = urls.into_iter().map(Into::into);
+        let first = urls
+            .next()
+            .ok_or_else(|| Error::Protocol("no Marathon URL given".to_owned()))?;
+        let builder = dcos_auth::Cluster::builder(first).auth(credentials);
+        Self::direct_from(builder, urls)
+    }
+
+    /// Like [`direct`](Self::direct), from a builder that already holds the
+    /// first URL and the settings (credentials, CA, timeouts), plus more
+    /// instances.
+    pub fn direct_from<I, S>(builder: dcos_auth::ClusterBuilder, more: I) -> Result<Self>
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        let cluster = builder
+            .failover_hosts(more)
+            .health_probe(["ping"], "*/*")
+            .leader_header(LEADER_HEADER)
+            .build()?;
+        Ok(MarathonClient::new(cluster.root()))
+    }
+}
+
+/// The header Marathon sets to name the leader on every proxied answer.
+pub const LEADER_HEADER: &str = "X-Marathon-Leader";

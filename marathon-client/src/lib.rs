@@ -20,7 +20,7 @@ mod wait;
 
 pub use crate::apps::{AppEmbed, AppListParams, Apps, KillTasks, Killed, ListApps, UpdateApp};
 pub use crate::change::ForceChange;
-pub use crate::client::{DEPLOYMENT_ID_HEADER, MarathonClient, WithDeployment};
+pub use crate::client::{DEPLOYMENT_ID_HEADER, LEADER_HEADER, MarathonClient, WithDeployment};
 pub use crate::deployments::Deployments;
 pub use crate::error::{Error, FieldErrors, Result, ValidationDetails};
 pub use crate::groups::{GroupChange, GroupEmbed, Groups};
