@@ -68,7 +68,9 @@ impl MarathonArgs {
 /// any), or for the cluster in the environment when there are none.
 pub fn client(urls: &[String]) -> Result<MarathonClient, marathon_client::Error> {
     match urls.split_first() {
-        None => Ok(MarathonClient::new(crate::cluster(None)?.service("marathon"))),
+        None => Ok(MarathonClient::new(
+            crate::cluster(None)?.service("marathon"),
+        )),
         Some((first, rest)) => {
             let builder = crate::cluster_builder(Some(first))?;
             MarathonClient::direct_from(builder, rest)
@@ -119,14 +121,22 @@ impl AppRow {
 pub fn apps_table(apps: &[App]) -> String {
     let rows: Vec<AppRow> = apps.iter().map(AppRow::new).collect();
     let width = |f: fn(&AppRow) -> &str, title: &str| {
-        rows.iter().map(|r| f(r).chars().count()).chain([title.len()]).max().unwrap_or(0)
+        rows.iter()
+            .map(|r| f(r).chars().count())
+            .chain([title.len()])
+            .max()
+            .unwrap_or(0)
     };
     let wid = width(|r| &r.id, "ID");
     let win = width(|r| &r.instances, "INSTANCES");
     let whe = width(|r| &r.healthy, "HEALTHY");
     let wve = width(|r| &r.version, "VERSION");
     let mut out = String::new();
-    let _ = writeln!(out, "{:wid$}  {:>win$}  {:>whe$}  {:wve$}  IMAGE", "ID", "INSTANCES", "HEALTHY", "VERSION");
+    let _ = writeln!(
+        out,
+        "{:wid$}  {:>win$}  {:>whe$}  {:wve$}  IMAGE",
+        "ID", "INSTANCES", "HEALTHY", "VERSION"
+    );
     for r in &rows {
         let _ = writeln!(
             out,
@@ -186,7 +196,10 @@ where
         Err(code) => return code,
     };
     if let Some(extra) = args.positional.first() {
-        let _ = writeln!(err, "{PROGRAM}: unexpected argument `{extra}`\n\n{APPS_USAGE}");
+        let _ = writeln!(
+            err,
+            "{PROGRAM}: unexpected argument `{extra}`\n\n{APPS_USAGE}"
+        );
         return std::process::ExitCode::from(2);
     }
     let apps = match client(&args.marathon) {
@@ -225,7 +238,10 @@ where
         Err(code) => return code,
     };
     let [file] = args.positional.as_slice() else {
-        let _ = writeln!(err, "{PROGRAM}: expected one app definition file\n\n{DEPLOY_USAGE}");
+        let _ = writeln!(
+            err,
+            "{PROGRAM}: expected one app definition file\n\n{DEPLOY_USAGE}"
+        );
         return std::process::ExitCode::from(2);
     };
     match deploy(&args.marathon, file, out).await {
@@ -272,7 +288,13 @@ mod tests {
 
     #[test]
     fn parses_repeated_marathon_urls_and_positionals() {
-        let a = MarathonArgs::parse(["--marathon", "http://a:8080", "--marathon=http://b:8080", "app.json"]).unwrap();
+        let a = MarathonArgs::parse([
+            "--marathon",
+            "http://a:8080",
+            "--marathon=http://b:8080",
+            "app.json",
+        ])
+        .unwrap();
         assert_eq!(a.marathon, ["http://a:8080", "http://b:8080"]);
         assert_eq!(a.positional, ["app.json"]);
         assert!(MarathonArgs::parse(["--marathon"]).is_err());
@@ -294,7 +316,10 @@ mod tests {
         let lines: Vec<&str> = table.lines().collect();
         assert!(lines[0].starts_with("ID "), "{table}");
         assert!(lines[1].starts_with("/web "), "{table}");
-        assert!(lines[1].contains(" 3 ") && lines[1].contains(" 2 "), "{table}");
+        assert!(
+            lines[1].contains(" 3 ") && lines[1].contains(" 2 "),
+            "{table}"
+        );
         assert!(lines[1].ends_with("nginx:1.25"), "{table}");
         assert!(lines[2].ends_with("cmd: sleep 1"), "{table}");
         assert!(lines[2].contains(" - "), "{table}");
