@@ -1,26 +1,12 @@
 //! Runs the real `dcos_whoami` example binary against a wiremock IAM.
-//!
-//! The binary is `target/<profile>/examples/dcos_whoami`, next to this test's
-//! own `target/<profile>/deps/whoami-<hash>`. Before the first test it is
-//! (re)built with `$CARGO build --example dcos_whoami`: `cargo test` builds
-//! examples itself, but `cargo test --test whoami` does not, and a binary left
-//! from an earlier build could be stale. The nested build does not deadlock,
-//! because cargo releases its build-directory lock before it runs tests; when
-//! the example is fresh it is a no-op. (Under `cargo test --workspace`, whose
-//! features are unified across members, `-p dcos-examples` may resolve other
-//! features and compile its own copy of some dependencies once; the binary is
-//! still the right one.)
-//!
-//! The nested cargo must not inherit the variables cargo sets for this test
-//! (`CARGO_PKG_NAME`, `CARGO_MANIFEST_DIR`, …): build scripts such as ring's
-//! declare `rerun-if-env-changed` on them, so inheriting them would rebuild
-//! ring here and again at the next ordinary `cargo build`.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
-use std::sync::OnceLock;
+mod common;
+
+use common::run_example;
+
+use std::process::Output;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use base64::Engine;
@@ -30,75 +16,6 @@ use wiremock::{Mock, MockServer, ResponseTemplate};
 
 const PASSWORD: &str = "pw-9f3c1e";
 const DESCRIPTION: &str = "Alice Example";
-
-/// The example binary, built once per test run.
-fn binary() -> &'static Path {
-    static BINARY: OnceLock<PathBuf> = OnceLock::new();
-    BINARY.get_or_init(|| {
-        let exe = std::env::current_exe().expect("the test's own path");
-        // target/<profile>/deps/whoami-<hash> → target/<profile>
-        let profile_dir = exe
-            .parent()
-            .and_then(Path::parent)
-            .expect("the test runs from target/<profile>/deps");
-        let target_dir = profile_dir.parent().expect("target/<profile> has a parent");
-        let profile = match profile_dir.file_name().and_then(|n| n.to_str()) {
-            Some("debug") => "dev",
-            Some(other) => other,
-            None => panic!("unexpected profile directory {}", profile_dir.display()),
-        };
-        let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-        let mut build = Command::new(cargo);
-        build
-            .args(["build", "--quiet", "-p", "dcos-examples", "--example"])
-            .arg("dcos_whoami")
-            .arg("--profile")
-            .arg(profile)
-            .arg("--target-dir")
-            .arg(target_dir);
-        for (name, _) in std::env::vars_os() {
-            let name = name.to_string_lossy();
-            let set_for_this_test = ["CARGO_PKG_", "CARGO_MANIFEST_", "CARGO_BIN_EXE_"]
-                .iter()
-                .any(|prefix| name.starts_with(prefix))
-                || [
-                    "CARGO_CRATE_NAME",
-                    "CARGO_PRIMARY_PACKAGE",
-                    "CARGO_TARGET_TMPDIR",
-                    "CARGO_RUSTC_CURRENT_DIR",
-                    "OUT_DIR",
-                ]
-                .contains(&name.as_ref());
-            if set_for_this_test {
-                build.env_remove(name.as_ref());
-            }
-        }
-        let status = build.status().expect("cargo runs");
-        assert!(status.success(), "building the dcos_whoami example failed");
-        let binary = profile_dir
-            .join("examples")
-            .join(format!("dcos_whoami{}", std::env::consts::EXE_SUFFIX));
-        assert!(binary.is_file(), "{} was not built", binary.display());
-        binary
-    })
-}
-
-/// Runs the example with `args` and only the `env` DCOS variables (and no
-/// proxy), off the async runtime so that the mock server keeps serving.
-async fn run_whoami(args: &[&str], env: &[(&str, &str)]) -> Output {
-    let mut command = Command::new(binary());
-    command.args(args);
-    for (name, _) in std::env::vars_os() {
-        let name = name.to_string_lossy();
-        if name.starts_with("DCOS_") || name.to_ascii_lowercase().ends_with("_proxy") {
-            command.env_remove(name.as_ref());
-        }
-    }
-    command.envs(env.iter().copied());
-    tokio::task::spawn_blocking(move || command.output().expect("the example runs"))
-        .await
-        .unwrap()
-}
 
 /// A JWT whose payload is `{"uid":"alice","exp":<exp>}`; the signature is
 /// junk, which the client never checks.
@@ -205,7 +122,7 @@ async fn prints_uid_description_and_expiry_from_dcos_url() {
     let token = token(exp);
     let server = iam(&token).await;
 
-    let output = run_whoami(
+    let output = run_example("dcos_whoami", 
         &[],
         &[
             ("DCOS_URL", &server.uri()),
@@ -226,7 +143,7 @@ async fn url_on_the_command_line_replaces_dcos_url() {
     let token = token(exp);
     let server = iam(&token).await;
 
-    let output = run_whoami(
+    let output = run_example("dcos_whoami", 
         &["--url", &server.uri()],
         &[("DCOS_UID", "alice"), ("DCOS_PASSWORD", PASSWORD)],
     )
@@ -235,7 +152,7 @@ async fn url_on_the_command_line_replaces_dcos_url() {
 
     // `--url` also wins over a DCOS_URL that points nowhere useful.
     let server2 = iam(&token).await;
-    let output = run_whoami(
+    let output = run_example("dcos_whoami", 
         &[&format!("--url={}", server2.uri())],
         &[
             ("DCOS_URL", "http://127.0.0.1:9/"),
@@ -281,7 +198,7 @@ async fn bad_credentials_print_the_iam_error_code_and_exit_1() {
 /// Runs the example as alice against `server`, expecting exit status 1;
 /// returns stdout and stderr.
 async fn fail_as_alice(server: &MockServer) -> (String, String) {
-    let output = run_whoami(
+    let output = run_example("dcos_whoami", 
         &[],
         &[
             ("DCOS_URL", &server.uri()),
@@ -344,16 +261,16 @@ async fn other_errors_print_the_error_chain_and_exit_1() {
 
 #[tokio::test]
 async fn missing_url_and_help() {
-    let output = run_whoami(&[], &[("DCOS_UID", "alice"), ("DCOS_PASSWORD", PASSWORD)]).await;
+    let output = run_example("dcos_whoami", &[], &[("DCOS_UID", "alice"), ("DCOS_PASSWORD", PASSWORD)]).await;
     let stderr = text(&output.stderr);
     assert_eq!(output.status.code(), Some(1), "{stderr}");
     assert!(stderr.contains("DCOS_URL is not set"), "{stderr}");
 
-    let output = run_whoami(&["--help"], &[]).await;
+    let output = run_example("dcos_whoami", &["--help"], &[]).await;
     assert!(output.status.success());
     assert!(text(&output.stdout).starts_with("Logs in to a DC/OS cluster"));
 
-    let output = run_whoami(&["--nope"], &[]).await;
+    let output = run_example("dcos_whoami", &["--nope"], &[]).await;
     assert_eq!(output.status.code(), Some(2));
     assert!(text(&output.stderr).contains("unexpected argument `--nope`"));
 }

@@ -231,11 +231,20 @@ impl MarathonClient {
         known: &mut Known,
         options: WaitOptions,
     ) -> Result<()> {
+        // Just after the change, a deployment may be missing from the list
+        // for a moment (MARATHON-8566): one never seen must be missing from a
+        // few reads in a row before it counts as gone.
+        let mut seen = false;
+        let mut missing = 0;
         loop {
             let list = self.deployments().list().await?;
             match list.iter().find(|d| &d.id == id) {
-                Some(deployment) => known.learn(deployment),
-                None => return Ok(()),
+                Some(deployment) => {
+                    seen = true;
+                    known.learn(deployment);
+                }
+                None if seen || missing >= 2 => return Ok(()),
+                None => missing += 1,
             }
             tokio::time::sleep(options.poll_interval).await;
         }
