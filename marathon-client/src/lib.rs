@@ -7,6 +7,7 @@ mod client;
 mod error;
 mod ids;
 pub mod models;
+pub mod sse;
 
 pub use crate::client::{DEPLOYMENT_ID_HEADER, MarathonClient, WithDeployment};
 pub use crate::error::{Error, FieldErrors, Result, ValidationDetails};
