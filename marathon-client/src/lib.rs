@@ -5,6 +5,7 @@
 
 mod client;
 mod error;
+pub mod events;
 mod ids;
 pub mod models;
 pub mod sse;
