@@ -13,12 +13,18 @@ use super::{Event, EventFilter, EventStream};
 use crate::client::MarathonClient;
 use crate::error::{Error, Result};
 
+/// How long a connection must last for the backoff to start again from
+/// `min_backoff`.
+const HEALTHY_AFTER: Duration = Duration::from_secs(10);
+
 /// How [`MarathonClient::watch_with`] reconnects.
 ///
 /// The wait before reconnecting starts at `min_backoff` and doubles after
 /// each failed or short-lived connection up to `max_backoff`, with jitter (a
 /// random wait between half of that and all of it). A connection that stayed
-/// up for `max_backoff` or longer starts the count again.
+/// up for 10 s (or `max_backoff`, if shorter) starts the count again, so a
+/// server that accepts and at once closes is not hammered, while one that
+/// drops the stream now and then is rejoined quickly.
 ///
 /// There is no idle time-out here: the core's stream idle time-out
 /// ([`ClusterBuilder::stream_idle_timeout`](dcos_auth::ClusterBuilder::stream_idle_timeout),
@@ -211,7 +217,7 @@ impl State {
                     }
                     None => {
                         tracing::debug!(url = %events.url(), "event stream ended; reconnecting");
-                        if since.elapsed() >= self.options.max_backoff {
+                        if since.elapsed() >= self.options.max_backoff.min(HEALTHY_AFTER) {
                             self.failures = 0;
                         }
                         self.phase = Phase::Wait;
