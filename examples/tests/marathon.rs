@@ -46,16 +46,26 @@ async fn marathon_apps_lists_the_upstream_app_list() {
     Mock::given(method("GET"))
         .and(path("/v2/apps"))
         .and(header("accept", "application/json"))
-        .respond_with(ResponseTemplate::new(200).set_body_raw(std::fs::read(file).unwrap(), "application/json"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_raw(std::fs::read(file).unwrap(), "application/json"),
+        )
         .expect(1)
         .mount(&server)
         .await;
     let out = run_example("marathon_apps", &["--marathon", &server.uri()], &[]).await;
     let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(out.status.success(), "{stdout}\n{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let lines: Vec<&str> = stdout.lines().collect();
     assert!(lines[0].starts_with("ID"), "{stdout}");
-    let myapp = lines.iter().find(|l| l.starts_with("/myapp ")).expect("the app is listed");
+    let myapp = lines
+        .iter()
+        .find(|l| l.starts_with("/myapp "))
+        .expect("the app is listed");
     let fields: Vec<&str> = myapp.split_whitespace().collect();
     assert_eq!(fields[1], "3", "instances: {myapp}");
     assert_eq!(fields[2], "0", "running (no health checks): {myapp}");
@@ -68,7 +78,10 @@ async fn marathon_apps_fails_over_and_reports_errors() {
     let server = guarded().await;
     Mock::given(method("GET"))
         .and(path("/v2/apps"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"apps": [{"id": "/web", "instances": 1}]})))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(json!({"apps": [{"id": "/web", "instances": 1}]})),
+        )
         .expect(1)
         .mount(&server)
         .await;
@@ -76,13 +89,26 @@ async fn marathon_apps_fails_over_and_reports_errors() {
         let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
         format!("http://127.0.0.1:{}", l.local_addr().unwrap().port())
     };
-    let out = run_example("marathon_apps", &["--marathon", &dead, "--marathon", &server.uri()], &[]).await;
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = run_example(
+        "marathon_apps",
+        &["--marathon", &dead, "--marathon", &server.uri()],
+        &[],
+    )
+    .await;
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert!(String::from_utf8_lossy(&out.stdout).contains("/web"));
 
     let out = run_example("marathon_apps", &["--marathon", &dead], &[]).await;
     assert_eq!(out.status.code(), Some(1));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("could not connect"), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("could not connect"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 
     let out = run_example("marathon_apps", &["--bogus"], &[]).await;
     assert_eq!(out.status.code(), Some(2));
@@ -93,11 +119,17 @@ async fn marathon_deploy_puts_the_file_and_waits() {
     let server = guarded().await;
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("app.json");
-    std::fs::write(&file, r#"{"id": "/web", "cmd": "sleep 1000", "instances": 1, "futureField": true}"#).unwrap();
+    std::fs::write(
+        &file,
+        r#"{"id": "/web", "cmd": "sleep 1000", "instances": 1, "futureField": true}"#,
+    )
+    .unwrap();
     const V: &str = "2024-01-02T00:00:00.000Z";
     Mock::given(method("PUT"))
         .and(path("/v2/apps/web"))
-        .and(body_json(json!({"id": "/web", "cmd": "sleep 1000", "instances": 1, "futureField": true})))
+        .and(body_json(
+            json!({"id": "/web", "cmd": "sleep 1000", "instances": 1, "futureField": true}),
+        ))
         .respond_with(
             ResponseTemplate::new(201)
                 .insert_header("Marathon-Deployment-Id", "d1")
@@ -119,9 +151,18 @@ async fn marathon_deploy_puts_the_file_and_waits() {
         }})))
         .mount(&server)
         .await;
-    let out = run_example("marathon_deploy", &["--marathon", &server.uri(), file.to_str().unwrap()], &[]).await;
+    let out = run_example(
+        "marathon_deploy",
+        &["--marathon", &server.uri(), file.to_str().unwrap()],
+        &[],
+    )
+    .await;
     let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(out.status.success(), "{stdout}\n{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert!(stdout.contains("deployment d1 started"), "{stdout}");
     assert!(stdout.contains("Succeeded"), "{stdout}");
 }

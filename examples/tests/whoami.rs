@@ -122,7 +122,8 @@ async fn prints_uid_description_and_expiry_from_dcos_url() {
     let token = token(exp);
     let server = iam(&token).await;
 
-    let output = run_example("dcos_whoami", 
+    let output = run_example(
+        "dcos_whoami",
         &[],
         &[
             ("DCOS_URL", &server.uri()),
@@ -143,7 +144,8 @@ async fn url_on_the_command_line_replaces_dcos_url() {
     let token = token(exp);
     let server = iam(&token).await;
 
-    let output = run_example("dcos_whoami", 
+    let output = run_example(
+        "dcos_whoami",
         &["--url", &server.uri()],
         &[("DCOS_UID", "alice"), ("DCOS_PASSWORD", PASSWORD)],
     )
@@ -152,7 +154,8 @@ async fn url_on_the_command_line_replaces_dcos_url() {
 
     // `--url` also wins over a DCOS_URL that points nowhere useful.
     let server2 = iam(&token).await;
-    let output = run_example("dcos_whoami", 
+    let output = run_example(
+        "dcos_whoami",
         &[&format!("--url={}", server2.uri())],
         &[
             ("DCOS_URL", "http://127.0.0.1:9/"),
@@ -198,7 +201,8 @@ async fn bad_credentials_print_the_iam_error_code_and_exit_1() {
 /// Runs the example as alice against `server`, expecting exit status 1;
 /// returns stdout and stderr.
 async fn fail_as_alice(server: &MockServer) -> (String, String) {
-    let output = run_example("dcos_whoami", 
+    let output = run_example(
+        "dcos_whoami",
         &[],
         &[
             ("DCOS_URL", &server.uri()),
@@ -261,7 +265,12 @@ async fn other_errors_print_the_error_chain_and_exit_1() {
 
 #[tokio::test]
 async fn missing_url_and_help() {
-    let output = run_example("dcos_whoami", &[], &[("DCOS_UID", "alice"), ("DCOS_PASSWORD", PASSWORD)]).await;
+    let output = run_example(
+        "dcos_whoami",
+        &[],
+        &[("DCOS_UID", "alice"), ("DCOS_PASSWORD", PASSWORD)],
+    )
+    .await;
     let stderr = text(&output.stderr);
     assert_eq!(output.status.code(), Some(1), "{stderr}");
     assert!(stderr.contains("DCOS_URL is not set"), "{stderr}");

@@ -61,6 +61,7 @@ mod change;
 mod client;
 mod deployments;
 mod error;
+pub mod events;
 mod groups;
 mod ids;
 pub mod models;
@@ -68,6 +69,7 @@ mod path;
 mod pods;
 mod queue;
 mod server;
+pub mod sse;
 mod tasks;
 mod wait;
 
@@ -76,6 +78,9 @@ pub use crate::change::ForceChange;
 pub use crate::client::{DEPLOYMENT_ID_HEADER, LEADER_HEADER, MarathonClient, WithDeployment};
 pub use crate::deployments::Deployments;
 pub use crate::error::{Error, FieldErrors, Result, ValidationDetails};
+pub use crate::events::{
+    Event, EventFilter, EventStream, EventType, Watch, WatchItem, WatchOptions,
+};
 pub use crate::groups::{GroupChange, GroupEmbed, Groups};
 pub use crate::ids::{AppId, DeploymentId, GroupId, PathId, PodId, TaskId};
 pub use crate::pods::Pods;

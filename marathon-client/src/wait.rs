@@ -9,10 +9,12 @@
 
 use std::time::Duration;
 
+use futures_util::StreamExt;
 use tokio::time::Instant;
 
 use crate::client::MarathonClient;
 use crate::error::{Error, Result};
+use crate::events::{Event, EventFilter, EventType};
 use crate::ids::{AppId, DeploymentId};
 use crate::models::{App, Deployment, Task, Timestamp};
 
@@ -355,14 +357,68 @@ fn task_running(task: &Task) -> bool {
 }
 
 impl MarathonClient {
-    /// Waits for the first sign that deployment `id` ended.
+    /// Waits for the first sign that deployment `id` ended: its
+    /// `deployment_success` or `deployment_failed` event, or its leaving
+    /// `/v2/deployments`. The event stream is opened before the list is read,
+    /// so an end between the two is not missed; without a stream, or when it
+    /// breaks, the list is polled.
     async fn deployment_signal(
         &self,
         id: &DeploymentId,
         known: &mut Known,
         options: WaitOptions,
     ) -> Result<Signal> {
-        self.poll_until_gone(id, known, options).await?;
-        Ok(Signal::Gone)
+        let filter = EventFilter::types([
+            EventType::DeploymentSuccess,
+            EventType::DeploymentFailed,
+            EventType::DeploymentInfo,
+        ])
+        .light_plans(true);
+        let mut events = match self.events(filter).await {
+            Ok(events) => events,
+            Err(e) => {
+                tracing::debug!(error = %e, "no event stream; polling the deployments");
+                self.poll_until_gone(id, known, options).await?;
+                return Ok(Signal::Gone);
+            }
+        };
+        // While the stream is up, the list is read less often, as a safety net.
+        let mut check = tokio::time::interval(options.poll_interval * 5);
+        let mut seen = false;
+        let mut missing = 0;
+        loop {
+            tokio::select! {
+                item = events.next() => match item {
+                    Some(Ok(event)) if event.deployment_id() == Some(id) => match event {
+                        Event::DeploymentSuccess(_) => return Ok(Signal::Succeeded),
+                        Event::DeploymentFailed(_) => return Ok(Signal::Failed),
+                        Event::DeploymentInfo(info) => {
+                            if let Some(plan) = &info.plan {
+                                known.learn(plan);
+                            }
+                        }
+                        _ => {}
+                    },
+                    Some(Ok(_)) => {}
+                    Some(Err(e)) => tracing::debug!(error = %e, "skipping a bad event"),
+                    None => {
+                        tracing::debug!("the event stream ended; polling the deployments");
+                        self.poll_until_gone(id, known, options).await?;
+                        return Ok(Signal::Gone);
+                    }
+                },
+                _ = check.tick() => {
+                    let list = self.deployments().list().await?;
+                    match list.iter().find(|d| &d.id == id) {
+                        Some(deployment) => {
+                            seen = true;
+                            known.learn(deployment);
+                        }
+                        None if seen || missing >= 2 => return Ok(Signal::Gone),
+                        None => missing += 1,
+                    }
+                }
+            }
+        }
     }
 }

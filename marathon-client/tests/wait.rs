@@ -9,7 +9,7 @@ use common::{client, guarded_server};
 use marathon_client::models::Timestamp;
 use marathon_client::{AppId, DeploymentId, DeploymentOutcome, Error, WaitOptions};
 use serde_json::{Value, json};
-use wiremock::matchers::{method, path};
+use wiremock::matchers::{header, method, path, query_param};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 const V: &str = "2024-01-02T00:00:00.000Z";
@@ -49,6 +49,31 @@ async fn deployments_then(server: &MockServer, first: Value, times: u64, then: V
         .await;
 }
 
+/// A server with no event stream: the wait falls back to polling.
+async fn no_event_stream(server: &MockServer) {
+    Mock::given(method("GET"))
+        .and(path("/v2/events"))
+        .respond_with(ResponseTemplate::new(405).set_body_string("<html>HTTP ERROR: 405</html>"))
+        .expect(1)
+        .mount(server)
+        .await;
+}
+
+/// An event stream that sends `frames` and then stays quiet long enough.
+async fn event_stream(server: &MockServer, frames: &str) {
+    Mock::given(method("GET"))
+        .and(path("/v2/events"))
+        .and(header("accept", "text/event-stream"))
+        .and(query_param("plan-format", "light"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_raw(frames.as_bytes().to_vec(), "text/event-stream"),
+        )
+        .expect(1)
+        .mount(server)
+        .await;
+}
+
 fn running(id: &str, app: &str) -> Value {
     json!([{"id": id, "version": V, "affectedApps": [app], "currentStep": 1, "totalSteps": 1}])
 }
@@ -56,6 +81,7 @@ fn running(id: &str, app: &str) -> Value {
 #[tokio::test]
 async fn a_deployment_that_converges_succeeded() {
     let server = guarded_server().await;
+    no_event_stream(&server).await;
     deployments_then(&server, running("d1", "/web"), 2, json!([])).await;
     Mock::given(method("GET"))
         .and(path("/v2/apps/web"))
@@ -73,6 +99,7 @@ async fn a_deployment_that_converges_succeeded() {
 #[tokio::test]
 async fn a_deployment_replaced_by_another_was_cancelled() {
     let server = guarded_server().await;
+    no_event_stream(&server).await;
     deployments_then(
         &server,
         running("d1", "/web"),
@@ -95,6 +122,7 @@ async fn a_deployment_replaced_by_another_was_cancelled() {
 #[tokio::test]
 async fn a_deployment_that_ends_short_of_its_target_failed() {
     let server = guarded_server().await;
+    no_event_stream(&server).await;
     deployments_then(&server, running("d1", "/web"), 1, json!([])).await;
     Mock::given(method("GET"))
         .and(path("/v2/apps/web"))
@@ -115,6 +143,7 @@ async fn a_deployment_that_ends_short_of_its_target_failed() {
 #[tokio::test]
 async fn a_deployment_that_never_ends_times_out() {
     let server = guarded_server().await;
+    no_event_stream(&server).await;
     Mock::given(method("GET"))
         .and(path("/v2/deployments"))
         .respond_with(ResponseTemplate::new(200).set_body_json(running("d1", "/web")))
@@ -199,4 +228,56 @@ async fn wait_for_app_times_out_saying_why() {
         .await
         .unwrap_err();
     assert!(err.to_string().contains("1/2 healthy"), "{err}");
+}
+
+#[tokio::test]
+async fn a_success_event_confirmed_by_the_app_succeeded() {
+    let server = guarded_server().await;
+    event_stream(
+        &server,
+        "event: deployment_info\ndata: {\"eventType\":\"deployment_info\",\"plan\":{\"id\":\"d1\",\"version\":\"2024-01-02T00:00:00.000Z\",\"affectedApps\":[\"/web\"]}}\n\n\
+         event: deployment_success\ndata: {\"eventType\":\"deployment_success\",\"id\":\"other\"}\n\n\
+         event: deployment_success\ndata: {\"eventType\":\"deployment_success\",\"id\":\"d1\"}\n\n",
+    )
+    .await;
+    // The list never lets the deployment go: only the event can end the wait.
+    Mock::given(method("GET"))
+        .and(path("/v2/deployments"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(running("d1", "/web")))
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/v2/apps/web"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(app(2, 2, &[V, V], true)))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let outcome = client(&server)
+        .wait_for_deployment_with(&DeploymentId::from("d1"), Duration::from_secs(5), fast())
+        .await
+        .unwrap();
+    assert_eq!(outcome, DeploymentOutcome::Succeeded);
+}
+
+#[tokio::test]
+async fn a_failure_event_is_failed() {
+    let server = guarded_server().await;
+    event_stream(
+        &server,
+        "data: {\"eventType\":\"deployment_failed\",\"id\":\"d1\"}\n\n",
+    )
+    .await;
+    Mock::given(method("GET"))
+        .and(path("/v2/deployments"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(running("d1", "/web")))
+        .mount(&server)
+        .await;
+    let outcome = client(&server)
+        .wait_for_deployment_with(&DeploymentId::from("d1"), Duration::from_secs(5), fast())
+        .await
+        .unwrap();
+    assert!(
+        matches!(outcome, DeploymentOutcome::Failed { .. }),
+        "{outcome:?}"
+    );
 }

@@ -93,4 +93,3 @@ pub async fn run_example(name: &str, args: &[&str], env: &[(&str, &str)]) -> Out
         .await
         .unwrap()
 }
-
