@@ -325,3 +325,72 @@ mod tests {
         assert!(lines[2].contains(" - "), "{table}");
     }
 }
+
+const EVENTS_USAGE: &str = "\
+usage: marathon_events [--marathon URL]... [EVENT_TYPE]...
+
+Tails Marathon's event stream, one line per event: time, type, and the app
+or deployment concerned. Reconnects on its own and says so. Event types such
+as deployment_success or status_update_event filter the stream.
+";
+
+/// `marathon_events`: tails the event stream until interrupted.
+pub async fn run_events<I, S>(
+    args: I,
+    out: &mut impl std::io::Write,
+    err: &mut impl std::io::Write,
+) -> std::process::ExitCode
+where
+    I: IntoIterator<Item = S>,
+    S: Into<String>,
+{
+    use futures_util::StreamExt;
+    use marathon_client::{EventFilter, WatchItem};
+
+    const PROGRAM: &str = "marathon_events";
+    let args = match parse_args(PROGRAM, EVENTS_USAGE, args, out, err) {
+        Ok(args) => args,
+        Err(code) => return code,
+    };
+    let client = match client(&args.marathon) {
+        Ok(client) => client,
+        Err(e) => return crate::report_error(PROGRAM, &e, err),
+    };
+    let filter = if args.positional.is_empty() {
+        EventFilter::all()
+    } else {
+        EventFilter::types(args.positional.iter().map(String::as_str))
+    };
+    let mut watch = client.watch(filter);
+    while let Some(item) = watch.next().await {
+        let line = match item {
+            Ok(WatchItem::Event(event)) => event_line(&event),
+            Ok(WatchItem::Connected) => "-- connected".to_owned(),
+            Ok(WatchItem::Reconnected) => "-- reconnected: events may have been missed".to_owned(),
+            Ok(_) => continue,
+            Err(e) => {
+                let _ = writeln!(err, "{PROGRAM}: {e}");
+                continue;
+            }
+        };
+        if writeln!(out, "{line}").and_then(|()| out.flush()).is_err() {
+            // The reader went away (a closed pipe): stop quietly.
+            return std::process::ExitCode::SUCCESS;
+        }
+    }
+    // The watch only ends on a fatal error, already printed.
+    std::process::ExitCode::FAILURE
+}
+
+/// One line for an event: time, type, and what it concerns.
+pub fn event_line(event: &marathon_client::Event) -> String {
+    let time = event.timestamp().map(ToString::to_string).unwrap_or_else(|| "-".to_owned());
+    let mut line = format!("{time} {}", event.type_name());
+    if let Some(app) = event.app_id() {
+        let _ = write!(line, " app={app}");
+    }
+    if let Some(deployment) = event.deployment_id() {
+        let _ = write!(line, " deployment={deployment}");
+    }
+    line
+}

@@ -166,3 +166,43 @@ async fn marathon_deploy_puts_the_file_and_waits() {
     assert!(stdout.contains("deployment d1 started"), "{stdout}");
     assert!(stdout.contains("Succeeded"), "{stdout}");
 }
+
+#[tokio::test]
+async fn marathon_events_tails_the_stream_until_a_fatal_error() {
+    let server = guarded().await;
+    let frames = "event: deployment_success\n\
+                  data: {\"eventType\":\"deployment_success\",\"timestamp\":\"2024-01-01T00:00:00.000Z\",\"id\":\"d1\"}\n\n\
+                  event: status_update_event\n\
+                  data: {\"eventType\":\"status_update_event\",\"timestamp\":\"2024-01-01T00:00:01.000Z\",\"appId\":\"/web\",\"taskId\":\"web.1\",\"taskStatus\":\"TASK_RUNNING\"}\n\n";
+    Mock::given(method("GET"))
+        .and(path("/v2/events"))
+        .and(header("accept", "text/event-stream"))
+        .respond_with(ResponseTemplate::new(200).set_body_raw(frames.as_bytes().to_vec(), "text/event-stream"))
+        .up_to_n_times(1)
+        .with_priority(1)
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/v2/events"))
+        .respond_with(ResponseTemplate::new(403).set_body_json(json!({"message": "Not Authorized to perform this action!"})))
+        .with_priority(2)
+        .expect(1)
+        .mount(&server)
+        .await;
+    let out = run_example("marathon_events", &["--marathon", &server.uri()], &[]).await;
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stdout}\n{stderr}");
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert_eq!(
+        lines,
+        [
+            "-- connected",
+            "2024-01-01T00:00:00.000Z deployment_success deployment=d1",
+            "2024-01-01T00:00:01.000Z status_update_event app=/web",
+        ],
+        "{stdout}"
+    );
+    assert!(stderr.contains("403"), "{stderr}");
+}
