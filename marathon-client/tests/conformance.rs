@@ -6,6 +6,8 @@
 //! the test fail until it is given a decoder. When the folder is absent (a
 //! checkout without it), the tests print a notice and pass.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
