@@ -194,6 +194,10 @@ fn decode(c: &mut Criterion) {
     let mut group = c.benchmark_group(format!("decode_{APPS}_apps"));
     group.throughput(Throughput::Bytes(bytes.len() as u64));
     group.sample_size(10);
+    // The floor: parsing and validating with no output at all.
+    group.bench_function("IgnoredAny (parse only)", |b| {
+        b.iter(|| serde_json::from_slice::<serde::de::IgnoredAny>(black_box(&bytes)))
+    });
     group.bench_function("serde_json::Value", |b| {
         b.iter(|| serde_json::from_slice::<Value>(black_box(&bytes)))
     });

@@ -57,7 +57,7 @@ json_model! {
     /// The launch backoff of a queue item.
     pub struct QueueDelay {
         /// Seconds until the next launch attempt.
-        "timeLeftSeconds" time_left_seconds: Option<u64>,
+        "timeLeftSeconds" time_left_seconds: Option<i64>,
         /// True once the delay has passed and launching goes on.
         "overdue" overdue: Option<bool>,
     }
