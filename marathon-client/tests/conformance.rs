@@ -736,8 +736,8 @@ fn fetch<'v>(app: &'v Value, pointer: &str) -> &'v Value {
         })
 }
 
-/// The `extra` map of the nested model at `pointer`, for the types reached
-/// from [`nested`] pointers.
+/// The `extra` map of the nested model at `pointer`, for the pointers that
+/// `schema_fields_are_typed` checks.
 fn extra_of<'a>(app: &'a App, pointer: &str) -> Option<&'a serde_json::Map<String, Value>> {
     let container = app.container.as_ref();
     let volume = || container?.volumes.as_ref()?.first();
