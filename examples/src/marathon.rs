@@ -282,50 +282,6 @@ async fn deploy(
     Ok(true)
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn parses_repeated_marathon_urls_and_positionals() {
-        let a = MarathonArgs::parse([
-            "--marathon",
-            "http://a:8080",
-            "--marathon=http://b:8080",
-            "app.json",
-        ])
-        .unwrap();
-        assert_eq!(a.marathon, ["http://a:8080", "http://b:8080"]);
-        assert_eq!(a.positional, ["app.json"]);
-        assert!(MarathonArgs::parse(["--marathon"]).is_err());
-        assert!(MarathonArgs::parse(["--marathon="]).is_err());
-        assert!(MarathonArgs::parse(["--verbose"]).is_err());
-        assert!(MarathonArgs::parse(["-h"]).unwrap().help);
-    }
-
-    #[test]
-    fn the_table_shows_instances_health_version_and_image() {
-        let apps: Vec<App> = serde_json::from_value(serde_json::json!([
-            {"id": "/web", "instances": 3, "tasksRunning": 3, "tasksHealthy": 2,
-             "healthChecks": [{"protocol": "HTTP"}], "version": "2024-01-01T00:00:00.000Z",
-             "container": {"type": "DOCKER", "docker": {"image": "nginx:1.25"}}},
-            {"id": "/batch", "cmd": "sleep 1", "tasksRunning": 1}
-        ]))
-        .unwrap();
-        let table = apps_table(&apps);
-        let lines: Vec<&str> = table.lines().collect();
-        assert!(lines[0].starts_with("ID "), "{table}");
-        assert!(lines[1].starts_with("/web "), "{table}");
-        assert!(
-            lines[1].contains(" 3 ") && lines[1].contains(" 2 "),
-            "{table}"
-        );
-        assert!(lines[1].ends_with("nginx:1.25"), "{table}");
-        assert!(lines[2].ends_with("cmd: sleep 1"), "{table}");
-        assert!(lines[2].contains(" - "), "{table}");
-    }
-}
-
 const EVENTS_USAGE: &str = "\
 usage: marathon_events [--marathon URL]... [EVENT_TYPE]...
 
@@ -384,7 +340,10 @@ where
 
 /// One line for an event: time, type, and what it concerns.
 pub fn event_line(event: &marathon_client::Event) -> String {
-    let time = event.timestamp().map(ToString::to_string).unwrap_or_else(|| "-".to_owned());
+    let time = event
+        .timestamp()
+        .map(ToString::to_string)
+        .unwrap_or_else(|| "-".to_owned());
     let mut line = format!("{time} {}", event.type_name());
     if let Some(app) = event.app_id() {
         let _ = write!(line, " app={app}");
@@ -393,4 +352,48 @@ pub fn event_line(event: &marathon_client::Event) -> String {
         let _ = write!(line, " deployment={deployment}");
     }
     line
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_repeated_marathon_urls_and_positionals() {
+        let a = MarathonArgs::parse([
+            "--marathon",
+            "http://a:8080",
+            "--marathon=http://b:8080",
+            "app.json",
+        ])
+        .unwrap();
+        assert_eq!(a.marathon, ["http://a:8080", "http://b:8080"]);
+        assert_eq!(a.positional, ["app.json"]);
+        assert!(MarathonArgs::parse(["--marathon"]).is_err());
+        assert!(MarathonArgs::parse(["--marathon="]).is_err());
+        assert!(MarathonArgs::parse(["--verbose"]).is_err());
+        assert!(MarathonArgs::parse(["-h"]).unwrap().help);
+    }
+
+    #[test]
+    fn the_table_shows_instances_health_version_and_image() {
+        let apps: Vec<App> = serde_json::from_value(serde_json::json!([
+            {"id": "/web", "instances": 3, "tasksRunning": 3, "tasksHealthy": 2,
+             "healthChecks": [{"protocol": "HTTP"}], "version": "2024-01-01T00:00:00.000Z",
+             "container": {"type": "DOCKER", "docker": {"image": "nginx:1.25"}}},
+            {"id": "/batch", "cmd": "sleep 1", "tasksRunning": 1}
+        ]))
+        .unwrap();
+        let table = apps_table(&apps);
+        let lines: Vec<&str> = table.lines().collect();
+        assert!(lines[0].starts_with("ID "), "{table}");
+        assert!(lines[1].starts_with("/web "), "{table}");
+        assert!(
+            lines[1].contains(" 3 ") && lines[1].contains(" 2 "),
+            "{table}"
+        );
+        assert!(lines[1].ends_with("nginx:1.25"), "{table}");
+        assert!(lines[2].ends_with("cmd: sleep 1"), "{table}");
+        assert!(lines[2].contains(" - "), "{table}");
+    }
 }

@@ -138,9 +138,24 @@ async fn marathon_deploy_puts_the_file_and_waits() {
         .expect(1)
         .mount(&server)
         .await;
+    let success =
+        "event: deployment_success\ndata: {\"eventType\":\"deployment_success\",\"id\":\"d1\"}\n\n";
+    Mock::given(method("GET"))
+        .and(path("/v2/events"))
+        .and(header("accept", "text/event-stream"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_raw(success.as_bytes().to_vec(), "text/event-stream"),
+        )
+        .expect(1)
+        .mount(&server)
+        .await;
     Mock::given(method("GET"))
         .and(path("/v2/deployments"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!([])))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(json!([{"id": "d1", "version": V, "affectedApps": ["/web"]}])),
+        )
         .mount(&server)
         .await;
     Mock::given(method("GET"))
@@ -177,7 +192,10 @@ async fn marathon_events_tails_the_stream_until_a_fatal_error() {
     Mock::given(method("GET"))
         .and(path("/v2/events"))
         .and(header("accept", "text/event-stream"))
-        .respond_with(ResponseTemplate::new(200).set_body_raw(frames.as_bytes().to_vec(), "text/event-stream"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_raw(frames.as_bytes().to_vec(), "text/event-stream"),
+        )
         .up_to_n_times(1)
         .with_priority(1)
         .expect(1)
@@ -185,7 +203,10 @@ async fn marathon_events_tails_the_stream_until_a_fatal_error() {
         .await;
     Mock::given(method("GET"))
         .and(path("/v2/events"))
-        .respond_with(ResponseTemplate::new(403).set_body_json(json!({"message": "Not Authorized to perform this action!"})))
+        .respond_with(
+            ResponseTemplate::new(403)
+                .set_body_json(json!({"message": "Not Authorized to perform this action!"})),
+        )
         .with_priority(2)
         .expect(1)
         .mount(&server)

@@ -74,6 +74,17 @@ impl Known {
     fn learn(&mut self, deployment: &Deployment) {
         if let Some(apps) = &deployment.affected_apps {
             self.apps.clone_from(apps);
+        } else if let Some(steps) = &deployment.steps {
+            // Plans in events name their apps only in the steps.
+            for app in steps
+                .iter()
+                .flat_map(|s| &s.actions)
+                .filter_map(|a| a.app.as_ref())
+            {
+                if !self.apps.contains(app) {
+                    self.apps.push(app.clone());
+                }
+            }
         }
         if deployment.version.is_some() {
             self.version.clone_from(&deployment.version);
@@ -344,16 +355,15 @@ fn overlaps(deployment: &Deployment, apps: &[AppId]) -> bool {
 /// When the app's configuration last changed (`versionInfo.lastConfigChangeAt`),
 /// falling back to its version.
 fn last_config_change(app: &App) -> Option<Timestamp> {
-    app.extra
-        .get("versionInfo")
-        .and_then(|v| v.get("lastConfigChangeAt"))
-        .and_then(|v| v.as_str())
-        .map(Timestamp::from)
+    app.version_info
+        .as_ref()
+        .and_then(|v| v.last_config_change_at.clone())
         .or_else(|| app.version.clone())
 }
 
+/// A task counts as running when Marathon says so, or says nothing.
 fn task_running(task: &Task) -> bool {
-    task.state.as_deref().is_none_or(|s| s == "TASK_RUNNING")
+    task.state.is_none() || task.is_running()
 }
 
 impl MarathonClient {

@@ -210,16 +210,16 @@ fn spot_check(event: &Event, json: &serde_json::Value, name: &str) {
         Event::AddHealthCheck(e) | Event::RemoveHealthCheck(e) | Event::FailedHealthCheck(e) => {
             let check = e.health_check.as_ref().unwrap();
             assert_eq!(
-                check.protocol.as_deref(),
+                check.protocol.as_ref().map(|p| p.as_str()),
                 json["healthCheck"]["protocol"].as_str()
             );
         }
         Event::DeploymentInfo(e)
         | Event::DeploymentStepSuccess(e)
         | Event::DeploymentStepFailure(e) => {
-            let actions = e.current_step.as_ref().unwrap().actions.as_ref().unwrap();
+            let actions = &e.current_step.as_ref().unwrap().actions;
             assert_eq!(
-                actions[0].action.as_deref(),
+                actions[0].action.as_ref().map(|a| a.as_str()),
                 json["currentStep"]["actions"][0]["type"].as_str(),
                 "{name}: `type` is read as the action"
             );

@@ -469,8 +469,7 @@ async fn pods_crud_status_versions_and_instance_kills() {
     assert_eq!(client.pods().list().await.unwrap().len(), 1);
     let mut pod = Pod::default();
     pod.id = db.clone();
-    pod.extra
-        .insert("containers".into(), json!([{"name": "c1"}]));
+    pod.containers = Some(serde_json::from_value(json!([{"name": "c1"}])).unwrap());
     let created = client.pods().create(&pod, false).await.unwrap();
     assert_eq!(created.deployment_id.unwrap().as_str(), "pd1");
     let updated = client.pods().update(&pod, true).await.unwrap();

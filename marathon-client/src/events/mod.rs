@@ -382,13 +382,13 @@ mod tests {
         let Event::DeploymentStepSuccess(e) = &step else {
             panic!("{step:?}");
         };
-        let action = &e.current_step.as_ref().unwrap().actions.as_ref().unwrap()[0];
-        assert_eq!(action.action.as_deref(), Some("StartApplication"));
-        assert_eq!(action.app.as_ref().unwrap().as_str(), "/x");
+        let action = &e.current_step.as_ref().unwrap().actions[0];
         assert_eq!(
-            e.plan.as_ref().unwrap().extra["steps"],
-            serde_json::json!([])
+            action.action,
+            Some(crate::models::DeploymentActionKind::StartApplication)
         );
+        assert_eq!(action.app.as_ref().unwrap().as_str(), "/x");
+        assert_eq!(e.plan.as_ref().unwrap().steps, Some(vec![]));
         let none = Event::parse(Some("deployment_info"), "{}").unwrap();
         assert_eq!(none.deployment_id(), None);
         assert_eq!(none.app_id(), None);

@@ -8,7 +8,7 @@
 use dcos_auth::{json_model, string_enum};
 
 use crate::ids::{AppId, DeploymentId, GroupId, PathId, TaskId};
-use crate::models::{App, Deployment, HealthCheck, Timestamp};
+use crate::models::{App, Deployment, DeploymentStep, HealthCheck, Timestamp};
 
 json_model! {
     /// `api_post_event`: an API request changed an app.
@@ -221,28 +221,7 @@ json_model! {
         /// `plan-format=full`, also `original` and `target`).
         "plan" plan: Option<Deployment>,
         /// The step concerned.
-        "currentStep" current_step: Option<DeploymentStepInfo>,
-    }
-}
-
-json_model! {
-    /// One step of a deployment plan: actions run together.
-    pub struct DeploymentStepInfo {
-        /// The actions.
-        "actions" actions: Option<Vec<DeploymentStepAction>>,
-    }
-}
-
-json_model! {
-    /// One action of a deployment step.
-    pub struct DeploymentStepAction {
-        /// What is done, such as `StartApplication` or `ScaleApplication`.
-        /// Servers up to 1.1.1 and the event docs call it `type`.
-        "action" | "type" action: Option<String>,
-        /// The app acted on.
-        "app" app: Option<AppId>,
-        /// The pod acted on.
-        "pod" pod: Option<PathId>,
+        "currentStep" current_step: Option<DeploymentStep>,
     }
 }
 
