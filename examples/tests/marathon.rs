@@ -5,9 +5,9 @@ mod common;
 
 use std::path::PathBuf;
 
-use common::run_example;
+use common::{catch_all, run_example};
 use serde_json::json;
-use wiremock::matchers::{any, body_json, header, method, path};
+use wiremock::matchers::{body_json, header, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 fn upstream(file: &str) -> Option<PathBuf> {
@@ -24,16 +24,7 @@ fn upstream(file: &str) -> Option<PathBuf> {
 
 async fn guarded() -> MockServer {
     let server = MockServer::start().await;
-    Mock::given(any())
-        .respond_with(|req: &wiremock::Request| {
-            ResponseTemplate::new(599)
-                .set_body_string(format!("unexpected request: {} {}", req.method, req.url))
-        })
-        .with_priority(u8::MAX)
-        .named("catch-all: no request other than the mocked ones")
-        .expect(0)
-        .mount(&server)
-        .await;
+    catch_all(&server).await;
     server
 }
 

@@ -4,14 +4,14 @@
 
 mod common;
 
-use common::run_example;
+use common::{catch_all, run_example};
 
 use std::process::Output;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use wiremock::matchers::{any, body_json, header, method, path};
+use wiremock::matchers::{body_json, header, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 const PASSWORD: &str = "pw-9f3c1e";
@@ -34,21 +34,6 @@ fn now_secs() -> u64 {
         .duration_since(UNIX_EPOCH)
         .unwrap()
         .as_secs()
-}
-
-/// Answers any request no other mock matched with a 599 naming it, and is
-/// expected never to be used, so `verify` fails on a stray request.
-async fn catch_all(server: &MockServer) {
-    Mock::given(any())
-        .respond_with(|req: &wiremock::Request| {
-            ResponseTemplate::new(599)
-                .set_body_string(format!("unexpected request: {} {}", req.method, req.url))
-        })
-        .with_priority(u8::MAX)
-        .named("catch-all: no request other than the mocked ones")
-        .expect(0)
-        .mount(server)
-        .await;
 }
 
 /// A mock IAM where alice logs in with `PASSWORD` and reads her own record.

@@ -8,8 +8,9 @@ use crate::change::ForceChange;
 use crate::client::{MarathonClient, WithDeployment};
 use crate::error::Result;
 use crate::ids::{AppId, GroupId, TaskId};
+use crate::kill::{KillAnswer, KillOptions, Killed};
 use crate::models::{
-    App, AppList, AppSingle, AppVersions, DeploymentResult, Task, TaskList, TaskSingle, Timestamp,
+    App, AppList, AppSingle, AppVersions, DeploymentResult, Task, TaskList, Timestamp,
 };
 use crate::path::id_path;
 
@@ -182,17 +183,6 @@ impl UpdateApp<'_> {
     }
 }
 
-/// What killing tasks returned: the killed tasks, or with `scale=true` the
-/// deployment that lowers the instance count.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum Killed {
-    /// The tasks that were killed; Marathon starts replacements.
-    Tasks(Vec<Task>),
-    /// The deployment that scales the app down.
-    Deployment(DeploymentResult),
-}
-
 /// `DELETE /v2/apps/{id}/tasks[/{task}]`, built by [`Apps::kill_tasks`] and
 /// [`Apps::kill_task`].
 #[derive(Debug, Clone)]
@@ -200,29 +190,27 @@ pub enum Killed {
 pub struct KillTasks<'a> {
     client: &'a MarathonClient,
     request: Request,
-    single: bool,
-    scale: bool,
-    wipe: bool,
-    force: bool,
+    answer: KillAnswer,
+    options: KillOptions,
     host: Option<String>,
 }
 
 impl KillTasks<'_> {
     /// Lowers the instance count instead of replacing the killed tasks.
     pub fn scale(mut self, scale: bool) -> Self {
-        self.scale = scale;
+        self.options.scale = scale;
         self
     }
 
     /// Also forgets the tasks' reservations and persistent volumes.
     pub fn wipe(mut self, wipe: bool) -> Self {
-        self.wipe = wipe;
+        self.options.wipe = wipe;
         self
     }
 
     /// Cancels deployments that lock the app (with `scale`).
     pub fn force(mut self, force: bool) -> Self {
-        self.force = force;
+        self.options.force = force;
         self
     }
 
@@ -234,33 +222,18 @@ impl KillTasks<'_> {
 
     /// The request, for inspection.
     pub fn request(&self) -> Request {
-        let mut request = self.request.clone().idempotent(false);
-        if !self.single {
-            request = request.query_opt("host", self.host.as_deref());
-        }
-        if self.scale {
-            request = request.query("scale", true);
-        }
-        if self.wipe {
-            request = request.query("wipe", true);
-        }
-        request.query("force", self.force)
+        let request = match self.answer {
+            KillAnswer::List => self.request.clone().query_opt("host", self.host.as_deref()),
+            KillAnswer::Single => self.request.clone(),
+        };
+        self.options.apply(request)
     }
 
     /// Sends the kill. Never resent when its outcome is unknown: a second kill
     /// would hit the replacements.
     pub async fn send(self) -> Result<Killed> {
         let request = self.request();
-        if self.scale {
-            return Ok(Killed::Deployment(self.client.change(request).await?));
-        }
-        if self.single {
-            let single: TaskSingle = self.client.json(request).await?;
-            Ok(Killed::Tasks(single.task.into_iter().collect()))
-        } else {
-            let list: TaskList = self.client.json(request).await?;
-            Ok(Killed::Tasks(list.tasks))
-        }
+        self.options.send(self.client, request, self.answer).await
     }
 }
 
@@ -407,7 +380,7 @@ impl<'a> Apps<'a> {
     pub fn kill_tasks(&self, id: &AppId) -> KillTasks<'a> {
         self.kill(
             Request::delete(id_path(&["v2", "apps"], id, Some("tasks"))),
-            false,
+            KillAnswer::List,
         )
     }
 
@@ -415,7 +388,7 @@ impl<'a> Apps<'a> {
     pub fn kill_task(&self, id: &AppId, task: &TaskId) -> KillTasks<'a> {
         let mut segments = id_path(&["v2", "apps"], id, Some("tasks"));
         segments.push(task.as_str().to_owned());
-        self.kill(Request::delete(segments), true)
+        self.kill(Request::delete(segments), KillAnswer::Single)
     }
 
     fn put(&self, request: dcos_auth::Result<Request>) -> UpdateApp<'a> {
@@ -425,14 +398,12 @@ impl<'a> Apps<'a> {
         }
     }
 
-    fn kill(&self, request: Request, single: bool) -> KillTasks<'a> {
+    fn kill(&self, request: Request, answer: KillAnswer) -> KillTasks<'a> {
         KillTasks {
             client: self.client,
             request,
-            single,
-            scale: false,
-            wipe: false,
-            force: false,
+            answer,
+            options: KillOptions::default(),
             host: None,
         }
     }

@@ -64,6 +64,7 @@ mod error;
 pub mod events;
 mod groups;
 mod ids;
+mod kill;
 pub mod models;
 mod path;
 mod pods;
@@ -73,7 +74,7 @@ pub mod sse;
 mod tasks;
 mod wait;
 
-pub use crate::apps::{AppEmbed, AppListParams, Apps, KillTasks, Killed, ListApps, UpdateApp};
+pub use crate::apps::{AppEmbed, AppListParams, Apps, KillTasks, ListApps, UpdateApp};
 pub use crate::change::ForceChange;
 pub use crate::client::{DEPLOYMENT_ID_HEADER, LEADER_HEADER, MarathonClient, WithDeployment};
 pub use crate::deployments::Deployments;
@@ -83,6 +84,7 @@ pub use crate::events::{
 };
 pub use crate::groups::{GroupChange, GroupEmbed, Groups};
 pub use crate::ids::{AppId, DeploymentId, GroupId, PathId, PodId, TaskId};
+pub use crate::kill::{KillOptions, Killed};
 pub use crate::pods::Pods;
 pub use crate::queue::LaunchQueue;
 pub use crate::tasks::{KillTaskBatch, TaskStatus, Tasks};

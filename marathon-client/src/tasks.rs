@@ -3,10 +3,10 @@
 use dcos_auth::Request;
 use serde::Serialize;
 
-use crate::apps::Killed;
 use crate::client::MarathonClient;
 use crate::error::Result;
 use crate::ids::TaskId;
+use crate::kill::{KillAnswer, KillOptions, Killed};
 use crate::models::{Task, TaskList};
 
 dcos_auth::string_enum! {
@@ -38,27 +38,25 @@ impl MarathonClient {
 pub struct KillTaskBatch<'a> {
     client: &'a MarathonClient,
     ids: Vec<TaskId>,
-    scale: bool,
-    wipe: bool,
-    force: bool,
+    options: KillOptions,
 }
 
 impl KillTaskBatch<'_> {
     /// Lowers the instance counts instead of replacing the tasks.
     pub fn scale(mut self, scale: bool) -> Self {
-        self.scale = scale;
+        self.options.scale = scale;
         self
     }
 
     /// Also forgets reservations and persistent volumes.
     pub fn wipe(mut self, wipe: bool) -> Self {
-        self.wipe = wipe;
+        self.options.wipe = wipe;
         self
     }
 
     /// Cancels deployments that lock the apps (with `scale`).
     pub fn force(mut self, force: bool) -> Self {
-        self.force = force;
+        self.options.force = force;
         self
     }
 
@@ -68,26 +66,17 @@ impl KillTaskBatch<'_> {
         struct Ids<'i> {
             ids: &'i [TaskId],
         }
-        let mut request = Request::post(["v2", "tasks", "delete"]).json(&Ids { ids: &self.ids })?;
-        if self.scale {
-            request = request.query("scale", true);
-        }
-        if self.wipe {
-            request = request.query("wipe", true);
-        }
-        Ok(request.query("force", self.force))
+        let request = Request::post(["v2", "tasks", "delete"]).json(&Ids { ids: &self.ids })?;
+        Ok(self.options.apply(request))
     }
 
     /// Sends the kill. An unknown task id is a 400
     /// ([`Error::Validation`](crate::Error::Validation)).
     pub async fn send(self) -> Result<Killed> {
         let request = self.request()?;
-        if self.scale {
-            Ok(Killed::Deployment(self.client.change(request).await?))
-        } else {
-            let list: TaskList = self.client.json(request).await?;
-            Ok(Killed::Tasks(list.tasks))
-        }
+        self.options
+            .send(self.client, request, KillAnswer::List)
+            .await
     }
 }
 
@@ -116,9 +105,7 @@ impl<'a> Tasks<'a> {
         KillTaskBatch {
             client: self.client,
             ids: ids.into_iter().map(Into::into).collect(),
-            scale: false,
-            wipe: false,
-            force: false,
+            options: KillOptions::default(),
         }
     }
 }

@@ -19,6 +19,9 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::sync::OnceLock;
 
+use wiremock::matchers::any;
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
 /// The example binary `name`, built once per test run (with every example:
 /// one nested build serves all of them).
 pub fn binary(name: &str) -> PathBuf {
@@ -92,4 +95,19 @@ pub async fn run_example(name: &str, args: &[&str], env: &[(&str, &str)]) -> Out
     tokio::task::spawn_blocking(move || command.output().expect("the example runs"))
         .await
         .unwrap()
+}
+
+/// Answers any request no other mock matched with a 599 naming it, and is
+/// expected never to be used, so `verify` fails on a stray request.
+pub async fn catch_all(server: &MockServer) {
+    Mock::given(any())
+        .respond_with(|req: &wiremock::Request| {
+            ResponseTemplate::new(599)
+                .set_body_string(format!("unexpected request: {} {}", req.method, req.url))
+        })
+        .with_priority(u8::MAX)
+        .named("catch-all: no request other than the mocked ones")
+        .expect(0)
+        .mount(server)
+        .await;
 }
