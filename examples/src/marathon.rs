@@ -8,8 +8,8 @@
 
 use std::fmt::Write as _;
 
-use marathon_client::MarathonClient;
 use marathon_client::models::App;
+use marathon_client::{MarathonClient, WaitOptions};
 
 use crate::UsageError;
 
@@ -268,8 +268,14 @@ async fn deploy(
         return Ok(true);
     };
     writeln!(out, "{}: deployment {deployment} started", app.id)?;
+    // The app and version let the wait confirm even a deployment that ends
+    // before it is first seen.
+    let mut hints = WaitOptions::default().apps([app.id.clone()]);
+    if let Some(version) = &result.version {
+        hints = hints.version(version.clone());
+    }
     let outcome = client
-        .wait_for_deployment(&deployment, Duration::from_secs(600))
+        .wait_for_deployment_with(&deployment, Duration::from_secs(600), hints)
         .await?;
     writeln!(out, "{}: deployment {deployment}: {outcome:?}", app.id)?;
     if outcome != marathon_client::DeploymentOutcome::Succeeded {

@@ -144,8 +144,7 @@ impl ListApps<'_> {
     }
 }
 
-/// `PUT /v2/apps/{id}`: an update, a scale or a rollback, built by
-/// [`Apps::update`], [`Apps::scale`] and [`Apps::rollback_to`].
+/// `PUT /v2/apps/{id}` with a definition, built by [`Apps::update`].
 #[derive(Debug, Clone)]
 #[must_use = "call .send() to apply the change"]
 pub struct UpdateApp<'a> {
@@ -214,14 +213,20 @@ impl KillTasks<'_> {
         self
     }
 
+    /// Sets every kill option at once.
+    pub fn options(mut self, options: KillOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Kills only the tasks on this agent host (all tasks of the app only).
     pub fn host(mut self, host: impl Into<String>) -> Self {
         self.host = Some(host.into());
         self
     }
 
-    /// The request, for inspection.
-    pub fn request(&self) -> Request {
+    /// The request, for inspection; an error for options Marathon refuses.
+    pub fn request(&self) -> Result<Request> {
         let request = match self.answer {
             KillAnswer::List => self.request.clone().query_opt("host", self.host.as_deref()),
             KillAnswer::Single => self.request.clone(),
@@ -232,7 +237,7 @@ impl KillTasks<'_> {
     /// Sends the kill. Never resent when its outcome is unknown: a second kill
     /// would hit the replacements.
     pub async fn send(self) -> Result<Killed> {
-        let request = self.request();
+        let request = self.request()?;
         self.options.send(self.client, request, self.answer).await
     }
 }
@@ -287,7 +292,7 @@ impl<'a> Apps<'a> {
     /// `POST /v2/apps`: creates an app (201). The answer is the app with its
     /// deployment. An existing id is [`Error::Conflict`](crate::Error::Conflict).
     pub async fn create(&self, app: &App) -> Result<WithDeployment<App>> {
-        let request = Request::post(["v2", "apps"]).json(app)?;
+        let request = Request::post(["v2", "apps"]).json(&app.definition())?;
         self.client
             .change_entity(request, |app: &App| app.deployments.as_ref())
             .await
@@ -295,24 +300,26 @@ impl<'a> Apps<'a> {
 
     /// `PUT /v2/apps/{id}` with the definition: creates or updates.
     pub fn update(&self, app: &App) -> UpdateApp<'a> {
-        self.put(Request::put(id_path(&["v2", "apps"], &app.id, None)).json(app))
+        self.put(Request::put(id_path(&["v2", "apps"], &app.id, None)).json(&app.definition()))
     }
 
     /// `PATCH /v2/apps/{id}`: changes only the fields `app` sets. The server
     /// ignores the body's id.
     pub fn patch(&self, id: &AppId, app: &App) -> ForceChange<'a> {
-        let request = Request::patch(id_path(&["v2", "apps"], id, None)).json(app);
+        let request = Request::patch(id_path(&["v2", "apps"], id, None)).json(&app.definition());
         ForceChange::new(self.client, request)
     }
 
     /// `PUT /v2/apps`: creates or updates several apps in one deployment.
     pub fn put_many(&self, apps: &[App]) -> ForceChange<'a> {
-        ForceChange::new(self.client, Request::put(["v2", "apps"]).json(apps))
+        let apps: Vec<App> = apps.iter().map(App::definition).collect();
+        ForceChange::new(self.client, Request::put(["v2", "apps"]).json(&apps))
     }
 
     /// `PATCH /v2/apps`: patches several apps in one deployment.
     pub fn patch_many(&self, apps: &[App]) -> ForceChange<'a> {
-        ForceChange::new(self.client, Request::patch(["v2", "apps"]).json(apps))
+        let apps: Vec<App> = apps.iter().map(App::definition).collect();
+        ForceChange::new(self.client, Request::patch(["v2", "apps"]).json(&apps))
     }
 
     /// `DELETE /v2/apps/{id}`. Marathon's own default for `force` here is
@@ -335,13 +342,13 @@ impl<'a> Apps<'a> {
     }
 
     /// Scales to `instances`: a partial `PUT {"instances": n}`.
-    pub fn scale(&self, id: &AppId, instances: u32) -> UpdateApp<'a> {
+    pub fn scale(&self, id: &AppId, instances: u32) -> ForceChange<'a> {
         #[derive(Serialize)]
         struct Scale {
             instances: u32,
         }
         let request = Request::put(id_path(&["v2", "apps"], id, None)).json(&Scale { instances });
-        self.put(request)
+        ForceChange::new(self.client, request)
     }
 
     /// `GET /v2/apps/{id}/versions`: the versions, newest first.
@@ -359,13 +366,13 @@ impl<'a> Apps<'a> {
     }
 
     /// Rolls back to `version`: `PUT /v2/apps/{id} {"version": …}`.
-    pub fn rollback_to(&self, id: &AppId, version: &Timestamp) -> UpdateApp<'a> {
+    pub fn rollback_to(&self, id: &AppId, version: &Timestamp) -> ForceChange<'a> {
         #[derive(Serialize)]
         struct Rollback<'v> {
             version: &'v Timestamp,
         }
         let request = Request::put(id_path(&["v2", "apps"], id, None)).json(&Rollback { version });
-        self.put(request)
+        ForceChange::new(self.client, request)
     }
 
     /// `GET /v2/apps/{id}/tasks`.

@@ -35,7 +35,10 @@ impl<'a> ForceChange<'a> {
     /// The request, for inspection; an error if the body could not be built.
     pub fn request(&self) -> Result<Request> {
         let request = self.request.as_ref().map_err(Clone::clone)?.clone();
-        Ok(request.query("force", self.force))
+        // A change is never resent when its outcome is unknown: a resend of
+        // an applied change answers 409 (locked by the deployment it
+        // started), or with `force` cancels that deployment.
+        Ok(request.query("force", self.force).idempotent(false))
     }
 
     /// Sends the change and returns the deployment it started.

@@ -133,7 +133,7 @@ impl MarathonClient {
         let mut urls = urls.into_iter().map(Into::into);
         let first = urls
             .next()
-            .ok_or_else(|| Error::Protocol("no Marathon URL given".to_owned()))?;
+            .ok_or_else(|| Error::InvalidRequest("no Marathon URL given".to_owned()))?;
         let builder = dcos_auth::Cluster::builder(first).auth(credentials);
         Self::direct_from(builder, urls)
     }

@@ -46,7 +46,9 @@ impl Deployments<'_> {
     /// `DELETE /v2/deployments/{id}?force=true`: stops the deployment where it
     /// is, without rolling back. Answers 202 with no body.
     pub async fn force_cancel(&self, id: &DeploymentId) -> Result<()> {
-        let request = Request::delete(["v2", "deployments", id.as_str()]).query("force", true);
+        let request = Request::delete(["v2", "deployments", id.as_str()])
+            .query("force", true)
+            .idempotent(false);
         self.client
             .change_no_body(request, StatusCode::ACCEPTED)
             .await?;

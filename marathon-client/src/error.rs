@@ -74,6 +74,10 @@ pub enum Error {
         /// Why it is invalid.
         reason: String,
     },
+    /// A request the client refuses to send, because Marathon would refuse it
+    /// or it is incomplete (such as no Marathon URL at all).
+    #[error("invalid request: {0}")]
+    InvalidRequest(String),
     /// The server answered 2xx but not in a shape the API documents, such as
     /// a change that returned no deployment id.
     #[error("unexpected answer: {0}")]

@@ -115,13 +115,15 @@ impl<'a> Groups<'a> {
     /// existing group is [`Error::Conflict`](crate::Error::Conflict). Ids
     /// inside are relative to the group or absolute below it.
     pub fn create(&self, group: &Group) -> GroupChange<'a> {
-        self.change(Request::post(["v2", "groups"]).json(group))
+        self.change(Request::post(["v2", "groups"]).json(&group.definition()))
     }
 
     /// `PUT /v2/groups/{id}`: creates or updates the group. Use
     /// [`GroupChange::dry_run`] to see the steps first.
     pub fn update(&self, group: &Group) -> GroupChange<'a> {
-        self.change(Request::put(id_path(&["v2", "groups"], &group.id, None)).json(group))
+        self.change(
+            Request::put(id_path(&["v2", "groups"], &group.id, None)).json(&group.definition()),
+        )
     }
 
     /// `DELETE /v2/groups/{id}`: deletes the group and everything in it.

@@ -4,7 +4,7 @@
 use dcos_auth::Request;
 
 use crate::client::MarathonClient;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::models::{DeploymentResult, Task, TaskList, TaskSingle};
 
 /// What killing tasks returned: the killed tasks, or with `scale=true` the
@@ -43,7 +43,15 @@ impl KillOptions {
     /// `request` with the options as query parameters. A kill is never
     /// resent when its outcome is unknown: a second kill would hit the
     /// replacements.
-    pub(crate) fn apply(&self, request: Request) -> Request {
+    ///
+    /// `scale` with `wipe` is refused here, as Marathon refuses it ("You
+    /// cannot use scale and wipe at the same time").
+    pub(crate) fn apply(&self, request: Request) -> Result<Request> {
+        if self.scale && self.wipe {
+            return Err(Error::InvalidRequest(
+                "a kill cannot both scale and wipe".to_owned(),
+            ));
+        }
         let mut request = request.idempotent(false);
         if self.scale {
             request = request.query("scale", true);
@@ -51,7 +59,7 @@ impl KillOptions {
         if self.wipe {
             request = request.query("wipe", true);
         }
-        request.query("force", self.force)
+        Ok(request.query("force", self.force))
     }
 
     /// Sends the kill built with [`apply`](Self::apply) and reads its answer.

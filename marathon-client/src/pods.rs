@@ -3,7 +3,6 @@
 
 use dcos_auth::Request;
 use dcos_auth::http::StatusCode;
-use serde::Serialize;
 
 use crate::client::{MarathonClient, WithDeployment};
 use crate::error::Result;
@@ -59,7 +58,8 @@ impl Pods<'_> {
     pub async fn create(&self, pod: &Pod, force: bool) -> Result<WithDeployment<Pod>> {
         let request = Request::post(["v2", "pods"])
             .json(pod)?
-            .query("force", force);
+            .query("force", force)
+            .idempotent(false);
         self.client.change_entity(request, |_: &Pod| None).await
     }
 
@@ -68,14 +68,17 @@ impl Pods<'_> {
     pub async fn update(&self, pod: &Pod, force: bool) -> Result<WithDeployment<Pod>> {
         let request = Request::put(pod_path(Some(&pod.id), ""))
             .json(pod)?
-            .query("force", force);
+            .query("force", force)
+            .idempotent(false);
         self.client.change_entity(request, |_: &Pod| None).await
     }
 
     /// `DELETE /v2/pods/{id}`: answers 202 with no body; returns the
     /// deployment id from the header.
     pub async fn delete(&self, id: &PodId, force: bool) -> Result<Option<DeploymentId>> {
-        let request = Request::delete(pod_path(Some(id), "")).query("force", force);
+        let request = Request::delete(pod_path(Some(id), ""))
+            .query("force", force)
+            .idempotent(false);
         self.client
             .change_no_body(request, StatusCode::ACCEPTED)
             .await
@@ -119,29 +122,24 @@ impl Pods<'_> {
     ) -> Result<KilledInstance> {
         let mut segments = pod_path(Some(id), "::instances");
         segments.push(instance.as_str().to_owned());
-        let mut request = Request::delete(segments);
+        let mut request = Request::delete(segments).idempotent(false);
         if wipe {
             request = request.query("wipe", true);
         }
         self.client.json(request).await
     }
 
-    /// `DELETE /v2/pods/{id}::instances {"instanceIds": […]}`: kills several
-    /// instances.
+    /// `DELETE /v2/pods/{id}::instances` with a JSON array of instance ids:
+    /// kills several instances.
     pub async fn kill_instances(
         &self,
         id: &PodId,
         instances: &[TaskId],
         wipe: bool,
     ) -> Result<Vec<KilledInstance>> {
-        #[derive(Serialize)]
-        #[serde(rename_all = "camelCase")]
-        struct Ids<'i> {
-            instance_ids: &'i [TaskId],
-        }
-        let mut request = Request::delete(pod_path(Some(id), "::instances")).json(&Ids {
-            instance_ids: instances,
-        })?;
+        let mut request = Request::delete(pod_path(Some(id), "::instances"))
+            .json(instances)?
+            .idempotent(false);
         if wipe {
             request = request.query("wipe", true);
         }

@@ -18,7 +18,13 @@ impl MarathonClient {
         self.json(Request::get(["v2", "leader"]))
             .await
             .map_err(|e| match e {
-                Error::NotFound { message, source } => Error::NoLeader { message, source },
+                // Marathon says "There is no leader"; another 404 (Admin
+                // Router's, when Marathon is not installed) stays NotFound.
+                Error::NotFound { message, source }
+                    if message.to_ascii_lowercase().contains("leader") =>
+                {
+                    Error::NoLeader { message, source }
+                }
                 other => other,
             })
     }

@@ -211,7 +211,7 @@ impl SseDecoder {
             self.dropped_partial = false;
             return Ok(None);
         }
-        if self.pending() + line.len() > self.max_frame + LINE_SLACK {
+        if self.pending().saturating_add(line.len()) > self.max_frame.saturating_add(LINE_SLACK) {
             return Err(self.fail(SseError::FrameTooLarge {
                 max: self.max_frame,
             }));
@@ -312,7 +312,9 @@ impl Decoder for SseDecoder {
                         src.clear();
                     }
                     self.scanned = 0;
-                } else if self.pending() + src.len() > self.max_frame + LINE_SLACK {
+                } else if self.pending().saturating_add(src.len())
+                    > self.max_frame.saturating_add(LINE_SLACK)
+                {
                     self.scanned = 0;
                     src.clear();
                     let err = self.fail(SseError::FrameTooLarge {

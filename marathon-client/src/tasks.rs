@@ -60,6 +60,12 @@ impl KillTaskBatch<'_> {
         self
     }
 
+    /// Sets every kill option at once.
+    pub fn options(mut self, options: KillOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// The request, for inspection.
     pub fn request(&self) -> Result<Request> {
         #[derive(Serialize)]
@@ -67,7 +73,7 @@ impl KillTaskBatch<'_> {
             ids: &'i [TaskId],
         }
         let request = Request::post(["v2", "tasks", "delete"]).json(&Ids { ids: &self.ids })?;
-        Ok(self.options.apply(request))
+        self.options.apply(request)
     }
 
     /// Sends the kill. An unknown task id is a 400

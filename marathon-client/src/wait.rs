@@ -31,36 +31,77 @@ pub enum DeploymentOutcome {
         reason: String,
     },
     /// It was cancelled or superseded: another deployment (a rollback or a
-    /// forced change) now owns its apps.
+    /// forced change) now owns its apps, or they were changed to another
+    /// version.
     Cancelled {
         /// The deployment that took over, when known.
         superseded_by: Option<DeploymentId>,
     },
+    /// It ended but how cannot be told: it was gone before the wait saw it
+    /// or its apps, and no event said. Read the apps, or pass them with
+    /// [`WaitOptions::apps`] next time.
+    Unknown {
+        /// What was observed.
+        reason: String,
+    },
 }
 
-/// How often the waits poll.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// How the waits poll, and what the caller already knows.
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct WaitOptions {
-    /// Between two reads of state. Default 1 s.
+    /// Between two reads of state. Default 1 s; at least 1 ms.
     pub poll_interval: Duration,
+    /// The apps the deployment changes, when the caller knows them (from
+    /// the change it made). They let the wait confirm a deployment that
+    /// ended before it could be observed.
+    pub apps: Vec<AppId>,
+    /// The version the change produced (its `DeploymentResult::version`).
+    pub version: Option<Timestamp>,
 }
 
 impl Default for WaitOptions {
     fn default() -> Self {
         WaitOptions {
             poll_interval: Duration::from_secs(1),
+            apps: Vec::new(),
+            version: None,
         }
     }
 }
 
 impl WaitOptions {
-    /// Sets the poll interval.
+    /// Sets the poll interval (at least 1 ms).
     #[must_use]
     pub fn poll_interval(mut self, interval: Duration) -> Self {
-        self.poll_interval = interval;
+        self.poll_interval = interval.max(Duration::from_millis(1));
         self
     }
+
+    /// Names the apps the deployment changes.
+    #[must_use]
+    pub fn apps(mut self, apps: impl IntoIterator<Item = AppId>) -> Self {
+        self.apps = apps.into_iter().collect();
+        self
+    }
+
+    /// Names the version the change produced.
+    #[must_use]
+    pub fn version(mut self, version: Timestamp) -> Self {
+        self.version = Some(version);
+        self
+    }
+
+    fn interval(&self) -> Duration {
+        self.poll_interval.max(Duration::from_millis(1))
+    }
+}
+
+/// `now + timeout`, or a far future for a timeout too long to add.
+fn deadline_after(timeout: Duration) -> Instant {
+    let now = Instant::now();
+    now.checked_add(timeout)
+        .unwrap_or_else(|| now + Duration::from_secs(100 * 365 * 86_400))
 }
 
 /// What a deployment was known to change, read while it ran.
@@ -98,14 +139,8 @@ impl Known {
 /// readiness checks passed and no deployment left on it.
 pub fn app_converged(app: &App, target: Option<&Timestamp>) -> std::result::Result<(), String> {
     if let (Some(target), Some(version)) = (target, &app.version) {
-        if version != target {
-            let newer = matches!(
-                (version.to_system_time(), target.to_system_time()),
-                (Some(v), Some(t)) if v > t
-            );
-            if !newer {
-                return Err(format!("version is {version}, waiting for {target}"));
-            }
+        if !at_or_after(version, target) {
+            return Err(format!("version is {version}, waiting for {target}"));
         }
     }
     let instances = app.instances.unwrap_or(1);
@@ -181,7 +216,7 @@ impl MarathonClient {
         timeout: Duration,
         options: WaitOptions,
     ) -> Result<App> {
-        let deadline = Instant::now() + timeout;
+        let deadline = deadline_after(timeout);
         let embed = [crate::AppEmbed::Readiness];
         loop {
             let app = self.apps().get_embed(id, &embed).await?;
@@ -189,14 +224,14 @@ impl MarathonClient {
                 Ok(()) => return Ok(app),
                 Err(why) => why,
             };
-            if Instant::now() + options.poll_interval > deadline {
+            if Instant::now() + options.interval() > deadline {
                 return Err(Error::Timeout {
                     what: format!("app {id} to converge ({why})"),
                     after: timeout,
                 });
             }
             tracing::debug!(app = %id, %why, "waiting for app");
-            tokio::time::sleep(options.poll_interval).await;
+            tokio::time::sleep(options.interval()).await;
         }
     }
 
@@ -217,22 +252,25 @@ impl MarathonClient {
         timeout: Duration,
         options: WaitOptions,
     ) -> Result<DeploymentOutcome> {
-        let deadline = Instant::now() + timeout;
+        let deadline = deadline_after(timeout);
         let timed_out = || Error::Timeout {
             what: format!("deployment {id}"),
             after: timeout,
         };
-        let mut known = Known::default();
+        let mut known = Known {
+            apps: options.apps.clone(),
+            version: options.version.clone(),
+        };
         let signal = match tokio::time::timeout_at(
             deadline,
-            self.deployment_signal(id, &mut known, options),
+            self.deployment_signal(id, &mut known, &options),
         )
         .await
         {
             Ok(signal) => signal?,
             Err(_) => return Err(timed_out()),
         };
-        tokio::time::timeout_at(deadline, self.confirm(id, signal, &known, options))
+        tokio::time::timeout_at(deadline, self.confirm(id, signal, &known, &options))
             .await
             .map_err(|_| timed_out())?
     }
@@ -242,7 +280,7 @@ impl MarathonClient {
         &self,
         id: &DeploymentId,
         known: &mut Known,
-        options: WaitOptions,
+        options: &WaitOptions,
     ) -> Result<()> {
         // Just after the change, a deployment may be missing from the list
         // for a moment (MARATHON-8566): one never seen must be missing from a
@@ -250,16 +288,30 @@ impl MarathonClient {
         let mut seen = false;
         let mut missing = 0;
         loop {
-            let list = self.deployments().list().await?;
-            match list.iter().find(|d| &d.id == id) {
-                Some(deployment) => {
-                    seen = true;
-                    known.learn(deployment);
+            if let Some(list) = self.read_deployments().await? {
+                match list.iter().find(|d| &d.id == id) {
+                    Some(deployment) => {
+                        seen = true;
+                        known.learn(deployment);
+                    }
+                    None if seen || missing >= 2 => return Ok(()),
+                    None => missing += 1,
                 }
-                None if seen || missing >= 2 => return Ok(()),
-                None => missing += 1,
             }
-            tokio::time::sleep(options.poll_interval).await;
+            tokio::time::sleep(options.interval()).await;
+        }
+    }
+
+    /// The running deployments, or `None` after a failure worth waiting
+    /// out (no leader during an election, a 503, a dropped connection).
+    async fn read_deployments(&self) -> Result<Option<Vec<Deployment>>> {
+        match self.deployments().list().await {
+            Ok(list) => Ok(Some(list)),
+            Err(e) if e.is_retryable() => {
+                tracing::debug!(error = %e, "reading the deployments failed; trying again");
+                Ok(None)
+            }
+            Err(e) => Err(e),
         }
     }
 
@@ -269,38 +321,47 @@ impl MarathonClient {
         id: &DeploymentId,
         signal: Signal,
         known: &Known,
-        options: WaitOptions,
+        options: &WaitOptions,
     ) -> Result<DeploymentOutcome> {
         // A deployment that just ended may take a moment to show in the apps
-        // (MARATHON-8566); read them a few times before deciding.
-        let mut last = None;
-        for attempt in 0..3 {
-            if attempt > 0 {
-                tokio::time::sleep(options.poll_interval).await;
+        // (MARATHON-8566); read them a few times before calling it failed.
+        let mut outcome = self.classify(id, signal, known).await?;
+        for _ in 0..2 {
+            if !matches!(outcome, DeploymentOutcome::Failed { .. }) || signal == Signal::Failed {
+                break;
             }
-            let outcome = self.classify(id, &signal, known).await?;
-            match &outcome {
-                DeploymentOutcome::Succeeded | DeploymentOutcome::Cancelled { .. } => {
-                    return Ok(outcome);
-                }
-                DeploymentOutcome::Failed { .. } if signal == Signal::Failed => {
-                    return Ok(outcome);
-                }
-                DeploymentOutcome::Failed { .. } => last = Some(outcome),
-            }
+            tokio::time::sleep(options.interval()).await;
+            outcome = self.classify(id, signal, known).await?;
         }
-        Ok(last.unwrap_or(DeploymentOutcome::Failed {
-            reason: "unknown".to_owned(),
-        }))
+        Ok(outcome)
     }
 
     async fn classify(
         &self,
         id: &DeploymentId,
-        signal: &Signal,
+        signal: Signal,
         known: &Known,
     ) -> Result<DeploymentOutcome> {
-        let running = self.deployments().list().await?;
+        if signal == Signal::Succeeded {
+            // The server said so; a later deployment does not undo it. The
+            // apps only have to be at the target version or a newer one.
+            for app_id in &known.apps {
+                if let Some(app) = self.apps().get_opt(app_id).await? {
+                    if let (Some(target), Some(version)) = (&known.version, &app.version) {
+                        if !at_or_after(version, target) {
+                            return Ok(DeploymentOutcome::Unknown {
+                                reason: format!(
+                                    "Marathon reported deployment {id} succeeded, but app \
+                                     {app_id} is at version {version}, before {target}"
+                                ),
+                            });
+                        }
+                    }
+                }
+            }
+            return Ok(DeploymentOutcome::Succeeded);
+        }
+        let running = self.read_deployments().await?.unwrap_or_default();
         if let Some(other) = running
             .iter()
             .find(|d| &d.id != id && overlaps(d, &known.apps))
@@ -309,9 +370,16 @@ impl MarathonClient {
                 superseded_by: Some(other.id.clone()),
             });
         }
-        if *signal == Signal::Failed {
+        if signal == Signal::Failed {
             return Ok(DeploymentOutcome::Failed {
                 reason: format!("Marathon reported deployment {id} failed"),
+            });
+        }
+        if known.apps.is_empty() {
+            return Ok(DeploymentOutcome::Unknown {
+                reason: format!(
+                    "deployment {id} ended before its apps could be learnt, and no event said how"
+                ),
             });
         }
         for app_id in &known.apps {
@@ -320,6 +388,15 @@ impl MarathonClient {
                 // removing them.
                 continue;
             };
+            // Only the exact target counts here: a newer version means a
+            // rollback or another change replaced this deployment.
+            if let (Some(target), Some(version)) = (&known.version, &app.version) {
+                if version != target {
+                    return Ok(DeploymentOutcome::Cancelled {
+                        superseded_by: None,
+                    });
+                }
+            }
             if let Err(why) = app_converged(&app, known.version.as_ref()) {
                 return Ok(DeploymentOutcome::Failed {
                     reason: format!(
@@ -330,6 +407,15 @@ impl MarathonClient {
         }
         Ok(DeploymentOutcome::Succeeded)
     }
+}
+
+/// Whether `version` is `target` or a later one.
+fn at_or_after(version: &Timestamp, target: &Timestamp) -> bool {
+    version == target
+        || matches!(
+            (version.to_system_time(), target.to_system_time()),
+            (Some(v), Some(t)) if v >= t
+        )
 }
 
 /// What ended the wait for a deployment.
@@ -376,7 +462,7 @@ impl MarathonClient {
         &self,
         id: &DeploymentId,
         known: &mut Known,
-        options: WaitOptions,
+        options: &WaitOptions,
     ) -> Result<Signal> {
         let filter = EventFilter::types([
             EventType::DeploymentSuccess,
@@ -393,15 +479,25 @@ impl MarathonClient {
             }
         };
         // While the stream is up, the list is read less often, as a safety net.
-        let mut check = tokio::time::interval(options.poll_interval * 5);
+        let mut check = tokio::time::interval(options.interval().saturating_mul(5));
         let mut seen = false;
         let mut missing = 0;
         loop {
             tokio::select! {
                 item = events.next() => match item {
                     Some(Ok(event)) if event.deployment_id() == Some(id) => match event {
-                        Event::DeploymentSuccess(_) => return Ok(Signal::Succeeded),
-                        Event::DeploymentFailed(_) => return Ok(Signal::Failed),
+                        Event::DeploymentSuccess(end) => {
+                            if let Some(plan) = &end.plan {
+                                known.learn(plan);
+                            }
+                            return Ok(Signal::Succeeded);
+                        }
+                        Event::DeploymentFailed(end) => {
+                            if let Some(plan) = &end.plan {
+                                known.learn(plan);
+                            }
+                            return Ok(Signal::Failed);
+                        }
                         Event::DeploymentInfo(info) => {
                             if let Some(plan) = &info.plan {
                                 known.learn(plan);
@@ -418,7 +514,9 @@ impl MarathonClient {
                     }
                 },
                 _ = check.tick() => {
-                    let list = self.deployments().list().await?;
+                    let Some(list) = self.read_deployments().await? else {
+                        continue;
+                    };
                     match list.iter().find(|d| &d.id == id) {
                         Some(deployment) => {
                             seen = true;

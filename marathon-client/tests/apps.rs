@@ -561,3 +561,37 @@ async fn a_duplicate_is_a_conflict_and_a_422_keeps_its_details() {
         "{err}"
     );
 }
+
+#[tokio::test]
+async fn a_get_edit_put_round_trip_sends_no_read_only_fields() {
+    let server = guarded_server().await;
+    Mock::given(method("GET"))
+        .and(path("/v2/apps/web"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"app": {
+            "id": "/web", "cmd": "serve", "instances": 1, "futureField": {"x": 1}, "user": null,
+            "version": "2024-01-01T00:00:00.000Z",
+            "versionInfo": {"lastScalingAt": "2024-01-01T00:00:00.000Z", "lastConfigChangeAt": "2024-01-01T00:00:00.000Z"},
+            "tasksStaged": 0, "tasksRunning": 1, "tasksHealthy": 1, "tasksUnhealthy": 0,
+            "tasks": [{"id": "web.1"}], "deployments": [], "lastTaskFailure": null
+        }})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    // Marathon answers 422 to `version` combined with other fields: the
+    // body must be the definition only, unknown fields and nulls included.
+    Mock::given(method("PUT"))
+        .and(path("/v2/apps/web"))
+        .and(header("content-type", "application/json"))
+        .and(body_json(json!({
+            "id": "/web", "cmd": "serve", "instances": 3, "futureField": {"x": 1}, "user": null
+        })))
+        .respond_with(deployment_answer("rt"))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let client = client(&server);
+    let mut app = client.apps().get(&id("/web")).await.unwrap();
+    app.instances = Some(3);
+    let result = client.apps().update(&app).send().await.unwrap();
+    assert_eq!(result.deployment_id.unwrap().as_str(), "rt");
+}

@@ -272,7 +272,8 @@ async fn tasks_list_with_status_and_the_batch_kill() {
     Mock::given(method("POST"))
         .and(path("/v2/tasks/delete"))
         .and(query_param("scale", "true"))
-        .and(query_param("wipe", "true"))
+        .and(query_param_is_missing("wipe"))
+        .and(header("content-type", "application/json"))
         .and(body_json(json!({"ids": ["a.1", "b.2"]})))
         .respond_with(deployment_answer("t1"))
         .expect(1)
@@ -307,7 +308,6 @@ async fn tasks_list_with_status_and_the_batch_kill() {
         .tasks()
         .kill(["a.1", "b.2"])
         .scale(true)
-        .wipe(true)
         .send()
         .await
         .unwrap()
@@ -325,6 +325,16 @@ async fn tasks_list_with_status_and_the_batch_kill() {
         Killed::Tasks(t) => assert_eq!(t.len(), 1),
         other => panic!("{other:?}"),
     }
+    // Marathon refuses scale with wipe; so does the client, before sending.
+    let err = client
+        .tasks()
+        .kill(["a.1"])
+        .scale(true)
+        .wipe(true)
+        .send()
+        .await
+        .unwrap_err();
+    assert!(matches!(&err, Error::InvalidRequest(_)), "{err:?}");
     let err = client.tasks().kill(["not_known"]).send().await.unwrap_err();
     assert!(
         matches!(&err, Error::Validation { status, .. } if status.as_u16() == 400),
@@ -458,7 +468,8 @@ async fn pods_crud_status_versions_and_instance_kills() {
         .await;
     Mock::given(method("DELETE"))
         .and(path("/v2/pods/db::instances"))
-        .and(body_json(json!({"instanceIds": ["db.instance-2", "db.instance-3"]})))
+        .and(header("content-type", "application/json"))
+        .and(body_json(json!(["db.instance-2", "db.instance-3"])))
         .respond_with(ResponseTemplate::new(200).set_body_json(json!([{"instanceId": {"idString": "db.instance-2"}}, {"instanceId": {"idString": "db.instance-3"}}])))
         .expect(1)
         .mount(&server)
@@ -642,4 +653,31 @@ async fn a_malformed_body_is_a_decode_error_naming_the_field() {
 #[test]
 fn group_ids_validate() {
     assert!(GroupId::new("/Bad_Group").is_err());
+}
+
+#[tokio::test]
+async fn a_group_update_sends_no_version_so_nothing_is_rolled_back() {
+    let server = guarded_server().await;
+    Mock::given(method("PUT"))
+        .and(path("/v2/groups/prod"))
+        .and(header("content-type", "application/json"))
+        .and(body_json(
+            json!({"id": "/prod", "apps": [{"id": "/prod/web", "instances": 2}]}),
+        ))
+        .respond_with(deployment_answer("g"))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let group: Group = serde_json::from_value(json!({
+        "id": "/prod", "version": "2024-01-01T00:00:00.000Z",
+        "apps": [{"id": "/prod/web", "instances": 2, "version": "2024-01-01T00:00:00.000Z", "tasksRunning": 2}]
+    }))
+    .unwrap();
+    let r = client(&server)
+        .groups()
+        .update(&group)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.deployment_id.unwrap().as_str(), "g");
 }

@@ -281,3 +281,117 @@ async fn a_failure_event_is_failed() {
         "{outcome:?}"
     );
 }
+
+#[tokio::test]
+async fn a_deployment_gone_before_it_was_seen_is_unknown_not_succeeded() {
+    let server = guarded_server().await;
+    no_event_stream(&server).await;
+    Mock::given(method("GET"))
+        .and(path("/v2/deployments"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!([])))
+        .mount(&server)
+        .await;
+    let outcome = client(&server)
+        .wait_for_deployment_with(&DeploymentId::from("d1"), Duration::from_secs(5), fast())
+        .await
+        .unwrap();
+    assert!(
+        matches!(outcome, DeploymentOutcome::Unknown { .. }),
+        "{outcome:?}"
+    );
+}
+
+#[tokio::test]
+async fn with_the_app_known_a_deployment_gone_before_it_was_seen_is_confirmed() {
+    let server = guarded_server().await;
+    no_event_stream(&server).await;
+    Mock::given(method("GET"))
+        .and(path("/v2/deployments"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!([])))
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/v2/apps/web"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(app(2, 2, &[V, V], true)))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let hints = fast()
+        .apps([AppId::new("/web").unwrap()])
+        .version(Timestamp::from(V));
+    let outcome = client(&server)
+        .wait_for_deployment_with(&DeploymentId::from("d1"), Duration::from_secs(5), hints)
+        .await
+        .unwrap();
+    assert_eq!(outcome, DeploymentOutcome::Succeeded);
+}
+
+#[tokio::test]
+async fn a_rollback_that_already_finished_is_cancelled_not_succeeded() {
+    let server = guarded_server().await;
+    no_event_stream(&server).await;
+    deployments_then(&server, running("d1", "/web"), 1, json!([])).await;
+    // The rollback left the app at a newer version than d1's target.
+    let mut rolled_back = app(2, 2, &["2024-01-03T00:00:00.000Z"; 2], true);
+    rolled_back["app"]["version"] = json!("2024-01-03T00:00:00.000Z");
+    Mock::given(method("GET"))
+        .and(path("/v2/apps/web"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(rolled_back))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let outcome = client(&server)
+        .wait_for_deployment_with(&DeploymentId::from("d1"), Duration::from_secs(5), fast())
+        .await
+        .unwrap();
+    assert_eq!(
+        outcome,
+        DeploymentOutcome::Cancelled {
+            superseded_by: None
+        }
+    );
+}
+
+#[tokio::test]
+async fn a_503_while_polling_is_waited_out() {
+    let server = guarded_server().await;
+    no_event_stream(&server).await;
+    Mock::given(method("GET"))
+        .and(path("/v2/deployments"))
+        .respond_with(
+            ResponseTemplate::new(503).set_body_json(json!({"message": "leader election"})),
+        )
+        .up_to_n_times(4)
+        .with_priority(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/v2/deployments"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(running("d1", "/web")))
+        .up_to_n_times(1)
+        .with_priority(2)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/v2/deployments"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!([])))
+        .with_priority(3)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/v2/apps/web"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(app(2, 2, &[V, V], true)))
+        .mount(&server)
+        .await;
+    let outcome = client(&server)
+        .wait_for_deployment_with(&DeploymentId::from("d1"), Duration::from_secs(5), fast())
+        .await
+        .unwrap();
+    assert_eq!(outcome, DeploymentOutcome::Succeeded);
+}
+
+#[test]
+fn a_zero_poll_interval_and_an_endless_timeout_do_not_panic() {
+    let options = WaitOptions::default().poll_interval(Duration::ZERO);
+    assert_eq!(options.poll_interval, Duration::from_millis(1));
+}

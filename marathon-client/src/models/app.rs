@@ -124,6 +124,24 @@ json_model! {
     }
 }
 
+/// The keys of an app that the server computes and never accepts back.
+/// `version` is among them: Marathon answers 422 to an update that combines
+/// `version` with any field but `id` (a rollback sends `version` alone).
+pub const APP_READ_ONLY_KEYS: &[&str] = &[
+    "version",
+    "versionInfo",
+    "tasksStaged",
+    "tasksRunning",
+    "tasksHealthy",
+    "tasksUnhealthy",
+    "tasks",
+    "deployments",
+    "lastTaskFailure",
+    "readinessCheckResults",
+    "tasksStats",
+    "taskStats",
+];
+
 impl App {
     /// An app definition with only its id set.
     pub fn new(id: AppId) -> Self {
@@ -131,6 +149,29 @@ impl App {
             id,
             ..App::default()
         }
+    }
+
+    /// The definition to send back in a create or update: this app without
+    /// the fields the server computes ([`APP_READ_ONLY_KEYS`]): version,
+    /// version info, task counts, tasks, deployments, last failure, readiness
+    /// and task stats. Unknown fields are kept.
+    pub fn definition(&self) -> App {
+        let mut app = self.clone();
+        app.version = None;
+        app.version_info = None;
+        app.tasks_staged = None;
+        app.tasks_running = None;
+        app.tasks_healthy = None;
+        app.tasks_unhealthy = None;
+        app.tasks = None;
+        app.deployments = None;
+        app.last_task_failure = None;
+        app.readiness_check_results = None;
+        app.tasks_stats = None;
+        for key in APP_READ_ONLY_KEYS {
+            app.extra.remove(*key);
+        }
+        app
     }
 
     /// The container image, if the app runs one (`container.docker.image`,

@@ -38,6 +38,27 @@ impl Group {
         }
     }
 
+    /// The definition to send back in a create or update: without the
+    /// group's `version` (which would make Marathon roll the group back to
+    /// that version and drop every edit) and with each app's
+    /// [`App::definition`], in every subgroup.
+    pub fn definition(&self) -> Group {
+        let mut group = self.clone();
+        group.strip_read_only();
+        group
+    }
+
+    fn strip_read_only(&mut self) {
+        self.version = None;
+        self.extra.remove("version");
+        for app in self.apps.iter_mut().flatten() {
+            *app = app.definition();
+        }
+        for group in self.groups.iter_mut().flatten() {
+            group.strip_read_only();
+        }
+    }
+
     /// Every app in this group and its subgroups, depth first.
     pub fn all_apps(&self) -> Vec<&App> {
         let mut out = Vec::new();

@@ -84,7 +84,8 @@ fn parse_lenient(text: &str) -> Option<SystemTime> {
             }
         },
     };
-    if !(1..=12).contains(&month)
+    if !(0..=9999).contains(&year)
+        || !(1..=12).contains(&month)
         || !(1..=31).contains(&day)
         || hour > 23
         || minute > 59
@@ -160,6 +161,8 @@ mod tests {
             "",
             "yesterday",
             "2015-13-01T00:00Z",
+            "99999999999999999-01-01T00:00Z",
+            "-99999999999999999-01-01T00:00Z",
             "2015-01-01",
             "2015-01-01T10:00+5",
             "2015-01-01T1é:00Z",
