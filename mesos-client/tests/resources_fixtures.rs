@@ -1,6 +1,7 @@
 //! Resource math on the upstream Mesos examples under
 //! `<workspace>/../shared/upstream/mesos`. Each test skips, with a notice,
 //! when that folder is absent.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::path::PathBuf;
 
@@ -54,7 +55,9 @@ fn statically_reserved_ranges_and_sets() {
     // Taking one panda leaves the other, still reserved.
     let mut one = list[1].clone();
     one.set = Some(mesos_client::resources::ValueSet::new(["lun_lun"]));
-    let left = r.subtract(&Resources::from_resources(&[one]).unwrap()).unwrap();
+    let left = r
+        .subtract(&Resources::from_resources(&[one]).unwrap())
+        .unwrap();
     assert_eq!(
         left.reserved_for("panda_liason").set("pandas").to_string(),
         "{yang_yang}"
@@ -110,7 +113,15 @@ fn offers_event_resources() {
     // The offer round-trips field by field.
     let back = serde_json::to_value(offer).unwrap();
     let want = &event["offers"][0];
-    for field in ["id", "framework_id", "agent_id", "hostname", "allocation_info", "attributes", "executor_ids"] {
+    for field in [
+        "id",
+        "framework_id",
+        "agent_id",
+        "hostname",
+        "allocation_info",
+        "attributes",
+        "executor_ids",
+    ] {
         assert_eq!(back[field], want[field], "{field}");
     }
 }
@@ -121,10 +132,9 @@ fn accept_call_launches_resources_that_keep_allocation_info() {
         return;
     };
     let call: serde_json::Value = serde_json::from_str(&text).unwrap();
-    let task: TaskInfo = serde_json::from_value(
-        call["accept"]["operations"][0]["launch"]["task_infos"][0].clone(),
-    )
-    .unwrap();
+    let task: TaskInfo =
+        serde_json::from_value(call["accept"]["operations"][0]["launch"]["task_infos"][0].clone())
+            .unwrap();
     assert!(
         task.resources
             .iter()
@@ -145,7 +155,10 @@ fn accept_call_launches_resources_that_keep_allocation_info() {
     let cpus = launched.filter(|r| r.name == "cpus");
     assert!(offered.contains(&cpus));
     assert!(!offered.contains(&cpus.unallocated()));
-    assert_eq!(offered.subtract(&cpus).unwrap().scalar("cpus"), Scalar::from(1.0));
+    assert_eq!(
+        offered.subtract(&cpus).unwrap().scalar("cpus"),
+        Scalar::from(1.0)
+    );
 }
 
 #[test]

@@ -1,5 +1,6 @@
 //! Randomized property tests of the resource math, with fixed seeds so that
 //! a failure is reproducible: the seed and the case are printed.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::collections::BTreeSet;
 
@@ -50,14 +51,24 @@ fn scalar_addition_and_subtraction_are_exact() {
 fn ranges_agree_with_sets_of_numbers() {
     let mut rng = rng(2);
     for case in 0..CASES * 4 {
-        let (pa, pb) = (random_ranges(&mut rng, 0, 120), random_ranges(&mut rng, 0, 120));
-        let (a, b) = (Ranges::from_pairs(pa.clone()), Ranges::from_pairs(pb.clone()));
+        let (pa, pb) = (
+            random_ranges(&mut rng, 0, 120),
+            random_ranges(&mut rng, 0, 120),
+        );
+        let (a, b) = (
+            Ranges::from_pairs(pa.clone()),
+            Ranges::from_pairs(pb.clone()),
+        );
         let (sa, sb) = (brute(&pa), brute(&pb));
         let values = |r: &Ranges| r.values().collect::<BTreeSet<_>>();
         assert_eq!(values(&a), sa, "case {case}: {pa:?}");
         assert_eq!(a.count(), sa.len() as u64, "case {case}");
         assert_eq!(values(&a.union(&b)), &sa | &sb, "case {case}");
-        assert_eq!(values(&a.difference(&b)), &sa - &sb, "case {case}: {a} - {b}");
+        assert_eq!(
+            values(&a.difference(&b)),
+            &sa - &sb,
+            "case {case}: {a} - {b}"
+        );
         assert_eq!(a.contains(&b), sb.is_subset(&sa), "case {case}: {a} ⊇ {b}");
         let n = rng.u64(0..=sa.len() as u64 + 1);
         let lowest: Option<BTreeSet<u64>> =
@@ -72,10 +83,17 @@ fn ranges_are_normalized_and_merging_is_idempotent() {
     for case in 0..CASES * 4 {
         let pairs = random_ranges(&mut rng, 0, 120);
         let r = Ranges::from_pairs(pairs);
-        assert_eq!(Ranges::from_pairs(r.pairs().iter().copied()), r, "case {case}");
+        assert_eq!(
+            Ranges::from_pairs(r.pairs().iter().copied()),
+            r,
+            "case {case}"
+        );
         assert_eq!(r.union(&r), r, "case {case}");
         for w in r.pairs().windows(2) {
-            assert!(w[0].1 + 1 < w[1].0, "case {case}: {r} not disjoint and apart");
+            assert!(
+                w[0].1 + 1 < w[1].0,
+                "case {case}: {r} not disjoint and apart"
+            );
         }
         assert_eq!(Ranges::parse_legacy(&r.to_string()), Some(r.clone()));
     }
@@ -120,7 +138,11 @@ fn random_resources(rng: &mut fastrand::Rng, half: u64) -> Resources {
             ),
             _ => Resource::set(
                 "pandas",
-                items.iter().filter(|_| rng.bool()).copied().collect::<Vec<_>>(),
+                items
+                    .iter()
+                    .filter(|_| rng.bool())
+                    .copied()
+                    .collect::<Vec<_>>(),
             ),
         };
         list.push(dress(rng, resource));
@@ -135,7 +157,11 @@ fn adding_then_subtracting_gives_back_the_original() {
         let a = random_resources(&mut rng, 0);
         let b = random_resources(&mut rng, 1);
         let sum = &a + &b;
-        assert_eq!(sum.subtract(&b).as_ref(), Ok(&a), "case {case}: ({a:?} + {b:?}) - b");
+        assert_eq!(
+            sum.subtract(&b).as_ref(),
+            Ok(&a),
+            "case {case}: ({a:?} + {b:?}) - b"
+        );
         assert_eq!(sum.subtract(&a).as_ref(), Ok(&b), "case {case}");
         assert_eq!(&b + &a, sum, "case {case}: addition commutes");
     }
@@ -196,7 +222,11 @@ fn the_wire_form_round_trips() {
         let a = random_any(&mut rng);
         let json = serde_json::to_string(&a.to_vec()).unwrap();
         let back: Vec<Resource> = serde_json::from_str(&json).unwrap();
-        assert_eq!(Resources::from_resources(&back).unwrap(), a, "case {case}: {json}");
+        assert_eq!(
+            Resources::from_resources(&back).unwrap(),
+            a,
+            "case {case}: {json}"
+        );
     }
 }
 

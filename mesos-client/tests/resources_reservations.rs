@@ -1,5 +1,6 @@
 //! Reservations in the refined and legacy forms, allocation roles, and
 //! fitting tasks into offers.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use mesos_client::resources::{
     FitError, Resource, ResourceError, Resources, Scalar, TaskNeeds, fits, try_fit,
@@ -39,7 +40,10 @@ fn refined_and_legacy_reservations_read_the_same() {
         assert_eq!(list[2].reservation_role(), None);
         assert!(list[2].is_unreserved());
     }
-    assert_eq!(refined[1].reservation_stack(), legacy[1].reservation_stack());
+    assert_eq!(
+        refined[1].reservation_stack(),
+        legacy[1].reservation_stack()
+    );
     let (a, b) = (
         Resources::from_resources(&refined).unwrap(),
         Resources::from_resources(&legacy).unwrap(),
@@ -59,7 +63,9 @@ fn the_last_entry_of_a_refined_stack_is_the_current_role() {
     assert_eq!(stack[0].reservation_role(), Some("eng/ci"));
     assert!(stack[0].is_dynamically_reserved());
     // An empty stack falls back to the legacy role.
-    let empty = decode(r#"[{"name":"cpus","type":"SCALAR","scalar":{"value":1},"role":"eng","reservations":[]}]"#);
+    let empty = decode(
+        r#"[{"name":"cpus","type":"SCALAR","scalar":{"value":1},"role":"eng","reservations":[]}]"#,
+    );
     assert_eq!(empty[0].reservation_role(), Some("eng"));
 }
 
@@ -70,21 +76,33 @@ fn different_reservations_are_not_interchangeable() {
     assert_eq!(r.reserved_for("ops").scalar("cpus"), Scalar::from(2.0));
     assert_eq!(r.unreserved().scalar("cpus"), Scalar::from(1.0));
     let two_unreserved = Resources::from_resources(&[Resource::scalar("cpus", 2.0)]).unwrap();
-    assert!(!r.contains(&two_unreserved), "2 reserved cpus are not 2 unreserved cpus");
+    assert!(
+        !r.contains(&two_unreserved),
+        "2 reserved cpus are not 2 unreserved cpus"
+    );
     let err = r.subtract(&two_unreserved).unwrap_err();
     assert!(
         matches!(&err, ResourceError::Insufficient { name, role, needed, available }
             if name == "cpus" && role == "*" && needed == "2" && available == "1"),
         "{err:?}"
     );
-    assert_eq!(err.to_string(), "not enough `cpus` (reserved for *): need 2, have 1");
+    assert_eq!(
+        err.to_string(),
+        "not enough `cpus` (reserved for *): need 2, have 1"
+    );
 
     let by_role = r.by_reservation_role();
     assert_eq!(by_role.keys().collect::<Vec<_>>(), ["*", "ops"]);
     assert_eq!(by_role["ops"].scalar("mem"), Scalar::from(512.0));
     // Flattened to one role, all three cpus are alike.
-    assert_eq!(r.flatten("*").unreserved().scalar("cpus"), Scalar::from(3.0));
-    assert_eq!(r.flatten("dev").reserved_for("dev").scalar("cpus"), Scalar::from(3.0));
+    assert_eq!(
+        r.flatten("*").unreserved().scalar("cpus"),
+        Scalar::from(3.0)
+    );
+    assert_eq!(
+        r.flatten("dev").reserved_for("dev").scalar("cpus"),
+        Scalar::from(3.0)
+    );
     assert_eq!(r.flatten("dev").len(), 2);
 }
 
@@ -94,11 +112,19 @@ fn allocation_roles_are_kept_apart_until_removed() {
     allocated.allocation_info = Some(mesos_client::resources::AllocationInfo::new("eng"));
     let r = Resources::from_resources(&[allocated, Resource::scalar("cpus", 1.0)]).unwrap();
     assert_eq!(r.len(), 2);
-    assert_eq!(r.by_allocation_role()["eng"].scalar("cpus"), Scalar::from(1.0));
+    assert_eq!(
+        r.by_allocation_role()["eng"].scalar("cpus"),
+        Scalar::from(1.0)
+    );
     assert_eq!(r.unallocated().len(), 1);
     assert_eq!(r.unallocated().scalar("cpus"), Scalar::from(2.0));
     let launched = r.allocated_to("eng");
-    assert!(launched.to_vec().iter().all(|x| x.allocation_role() == Some("eng")));
+    assert!(
+        launched
+            .to_vec()
+            .iter()
+            .all(|x| x.allocation_role() == Some("eng"))
+    );
 }
 
 #[test]
@@ -118,14 +144,22 @@ fn malformed_resources_are_errors() {
         Resources::from_resources(&negative),
         Err(ResourceError::Negative { .. })
     ));
-    let backwards = decode(r#"[{"name":"ports","type":"RANGES","ranges":{"range":[{"begin":5,"end":1}]}}]"#);
+    let backwards =
+        decode(r#"[{"name":"ports","type":"RANGES","ranges":{"range":[{"begin":5,"end":1}]}}]"#);
     assert!(matches!(
         Resources::from_resources(&backwards),
-        Err(ResourceError::InvalidRange { begin: 5, end: 1, .. })
+        Err(ResourceError::InvalidRange {
+            begin: 5,
+            end: 1,
+            ..
+        })
     ));
     // A missing type is inferred from the one value present.
     let untyped = decode(r#"[{"name":"cpus","scalar":{"value":1.5}}]"#);
-    assert_eq!(Resources::from_resources(&untyped).unwrap().scalar("cpus"), Scalar::from(1.5));
+    assert_eq!(
+        Resources::from_resources(&untyped).unwrap().scalar("cpus"),
+        Scalar::from(1.5)
+    );
 }
 
 #[test]
@@ -176,7 +210,11 @@ fn fits_picks_ports_and_keeps_allocation_info() {
     let offered = Resources::from_resources(&offer()).unwrap();
     let used = Resources::from_resources(&alloc.resources).unwrap();
     assert_eq!(&alloc.remaining + &used, offered);
-    let again = fits(&alloc.remaining.to_vec(), &TaskNeeds::new(1.5, 768.0).with_ports(1)).unwrap();
+    let again = fits(
+        &alloc.remaining.to_vec(),
+        &TaskNeeds::new(1.5, 768.0).with_ports(1),
+    )
+    .unwrap();
     assert_eq!(again.ports, [31005]);
 }
 
@@ -196,9 +234,17 @@ fn fits_fails_clearly_when_short() {
         "the offer is short of `ports`: the task needs 6 ports, the offer has 5 ports [31000-31002,31004-31005]"
     );
     let short_cpus = try_fit(&offer(), &TaskNeeds::new(2.001, 128.0)).unwrap_err();
-    assert!(matches!(&short_cpus, FitError::Short { name, needed, available }
-        if name == "cpus" && needed == "2.001" && available == "2"));
-    assert!(fits(&offer(), &TaskNeeds::new(2.0, 1024.0).with_disk(4096.0).with_ports(5)).is_some());
+    assert!(
+        matches!(&short_cpus, FitError::Short { name, needed, available }
+        if name == "cpus" && needed == "2.001" && available == "2")
+    );
+    assert!(
+        fits(
+            &offer(),
+            &TaskNeeds::new(2.0, 1024.0).with_disk(4096.0).with_ports(5)
+        )
+        .is_some()
+    );
     assert!(fits(&[], &TaskNeeds::new(0.1, 0.0)).is_none());
 }
 
