@@ -4,3 +4,10 @@
 //! the Mesos issue. It will hold `MesosClient` on a shared [`dcos_auth::HttpCore`],
 //! with the v1 operator calls, the scheduler API, RecordIO stream decoding,
 //! leader following and typed resources.
+//!
+//! Already here: the resource models and their math ([`resources`]) and the
+//! Docker-in-Docker build-agent containers with the `docker.sock` check
+//! ([`docker`]).
+
+pub mod docker;
+pub mod resources;
