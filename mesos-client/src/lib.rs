@@ -1,6 +1,46 @@
 //! Typed client for the Mesos v1 operator and scheduler HTTP APIs.
 //!
-//! **Status: skeleton.** This crate compiles but has no API yet; it is filled in by
-//! the Mesos issue. It will hold `MesosClient` on a shared [`dcos_auth::HttpCore`],
-//! with the v1 operator calls, the scheduler API, RecordIO stream decoding,
-//! leader following and typed resources.
+//! **Status: foundations only.** There is no `MesosClient` yet. What exists
+//! now:
+//!
+//! - [`recordio`]: the RecordIO codec of every Mesos stream
+//!   ([`RecordIoCodec`](recordio::RecordIoCodec), a `tokio_util` decoder and
+//!   encoder with a record cap), and [`RecordStream`](recordio::RecordStream),
+//!   which frames a [`dcos_auth::ByteStream`] and decodes each record as JSON;
+//! - [`Error`], with the Mesos answers named (no leader, not subscribed, bad
+//!   stream id, framework removed, subscription ended) and
+//!   [`Error::from_http`] to name them.
+//!
+//! Still to come: `MesosClient` on a shared [`dcos_auth::HttpCore`], the
+//! models, the v1 operator calls on master and agent, the scheduler API with
+//! its subscription, heartbeats and resubscription, leader following, the
+//! legacy endpoints and typed resources.
+//!
+//! # Quick start
+//!
+//! Decoding a Mesos event stream from any body of byte chunks:
+//!
+//! ```
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! use bytes::Bytes;
+//! use futures_util::{StreamExt, stream};
+//! use mesos_client::recordio::RecordStream;
+//!
+//! let body = stream::iter([Ok::<_, dcos_auth::Error>(Bytes::from_static(
+//!     b"20\n{\"type\":\"HEARTBEAT\"}",
+//! ))]);
+//! let mut events = RecordStream::<serde_json::Value, _>::new(body);
+//! # let rt = tokio::runtime::Builder::new_current_thread().build()?;
+//! # rt.block_on(async {
+//! while let Some(event) = events.next().await {
+//!     println!("{}", event?["type"]);
+//! }
+//! # Ok::<_, mesos_client::Error>(()) })?;
+//! # Ok(()) }
+//! ```
+
+mod error;
+pub mod recordio;
+
+pub use crate::error::{Error, Result};
+pub use crate::recordio::{RecordIoCodec, RecordIoError, RecordStream};
