@@ -7,6 +7,10 @@
 //!   ([`RecordIoCodec`](recordio::RecordIoCodec), a `tokio_util` decoder and
 //!   encoder with a record cap), and [`RecordStream`](recordio::RecordStream),
 //!   which frames a [`dcos_auth::ByteStream`] and decodes each record as JSON;
+//! - [`dialect`]: field types for the Mesos JSON dialect (64-bit integers as
+//!   numbers or strings, base64 `bytes`, doubles that may be `"Infinity"`,
+//!   `DurationInfo`, `TimeInfo` and `google.protobuf.Duration`), usable in
+//!   [`dcos_auth::json_model!`] structs;
 //! - [`Error`], with the Mesos answers named (no leader, not subscribed, bad
 //!   stream id, framework removed, subscription ended) and
 //!   [`Error::from_http`] to name them.
@@ -39,6 +43,7 @@
 //! # Ok(()) }
 //! ```
 
+pub mod dialect;
 mod error;
 pub mod recordio;
 

@@ -86,7 +86,7 @@ pub enum RecordIoError {
     BadLength {
         /// What is wrong with it.
         reason: &'static str,
-        /// The start of the line as received, escaped (at most
+        /// The line as received up to the first bad byte, escaped (at most
         /// `MAX_LENGTH_DIGITS + 1` bytes).
         line: String,
     },
@@ -200,11 +200,14 @@ impl RecordIoCodec {
                     }
                 }
                 b'\n' if i == 0 => {
-                    return Err(RecordIoError::bad_length("empty length", buf));
+                    return Err(RecordIoError::bad_length("empty length", &window[..1]));
                 }
                 b'\n' => {
                     if overflow {
-                        return Err(RecordIoError::bad_length("length overflows u64", buf));
+                        return Err(RecordIoError::bad_length(
+                            "length overflows u64",
+                            &window[..=i],
+                        ));
                     }
                     return match usize::try_from(value) {
                         Ok(len) if len <= self.max_record => Ok(Some((len, i + 1))),
@@ -214,11 +217,16 @@ impl RecordIoCodec {
                         }),
                     };
                 }
-                _ => return Err(RecordIoError::bad_length("not a decimal digit", buf)),
+                _ => {
+                    return Err(RecordIoError::bad_length(
+                        "not a decimal digit",
+                        &window[..=i],
+                    ));
+                }
             }
         }
         if window.len() > MAX_LENGTH_DIGITS {
-            return Err(RecordIoError::bad_length("more than 20 digits", buf));
+            return Err(RecordIoError::bad_length("more than 20 digits", window));
         }
         Ok(None)
     }
@@ -401,6 +409,9 @@ where
 
 /// The records of a body stream, each decoded from JSON into `T`.
 ///
+/// An empty record (`0\n`) holds no JSON document and is skipped, as
+/// mesos-go's reader does; [`Records`] yields it.
+///
 /// A record that is not a valid `T` is an error item
 /// ([`Error::Http`] holding a [`dcos_auth::Error::Decode`] that names the
 /// record's number and the failing field), and the stream goes on. A body
@@ -470,7 +481,7 @@ impl<T, S> RecordStream<T, S> {
         self
     }
 
-    /// How many records have been read so far.
+    /// How many non-empty records have been read so far.
     pub fn records_read(&self) -> u64 {
         self.count
     }
@@ -500,10 +511,13 @@ where
 
     fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
         let this = self.get_mut();
-        let record = match ready!(Pin::new(&mut this.records).poll_next(cx)) {
-            None => return Poll::Ready(None),
-            Some(Err(err)) => return Poll::Ready(Some(Err(err))),
-            Some(Ok(record)) => record,
+        let record = loop {
+            match ready!(Pin::new(&mut this.records).poll_next(cx)) {
+                None => return Poll::Ready(None),
+                Some(Err(err)) => return Poll::Ready(Some(Err(err))),
+                Some(Ok(record)) if record.is_empty() => continue,
+                Some(Ok(record)) => break record,
+            }
         };
         this.count += 1;
         let n = this.count;
@@ -566,7 +580,7 @@ mod tests {
             .unwrap_err();
         assert_eq!(
             err.to_string(),
-            "bad RecordIO length line \"<html>\": not a decimal digit"
+            "bad RecordIO length line \"<\": not a decimal digit"
         );
     }
 
