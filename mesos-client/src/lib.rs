@@ -4,9 +4,9 @@
 //! now:
 //!
 //! - [`recordio`]: the RecordIO codec of every Mesos stream
-//!   ([`RecordIoCodec`](recordio::RecordIoCodec), a `tokio_util` decoder and
-//!   encoder with a record cap), and [`RecordStream`](recordio::RecordStream),
-//!   which frames a [`dcos_auth::ByteStream`] and decodes each record as JSON;
+//!   ([`RecordIoCodec`], a `tokio_util` decoder and encoder with a record
+//!   cap), and [`RecordStream`], which frames a [`dcos_auth::ByteStream`] and
+//!   decodes each record as JSON;
 //! - [`dialect`]: field types for the Mesos JSON dialect (64-bit integers as
 //!   numbers or strings, base64 `bytes`, doubles that may be `"Infinity"`,
 //!   `DurationInfo`, `TimeInfo` and `google.protobuf.Duration`), usable in
