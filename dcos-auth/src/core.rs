@@ -70,8 +70,9 @@ impl std::fmt::Debug for HttpCore {
     }
 }
 
-/// A complete response.
-#[derive(Debug, Clone)]
+/// A complete response. Its `Debug` shows the body's size, not the body,
+/// which may hold a token (a login answer).
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct Response {
     /// The request method.
@@ -85,6 +86,17 @@ pub struct Response {
     /// The body. For a status outside 2xx only the first
     /// [`MAX_ERROR_BODY`] + 1 bytes are read.
     pub body: Bytes,
+}
+
+impl std::fmt::Debug for Response {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Response")
+            .field("method", &self.method)
+            .field("url", &self.url.as_str())
+            .field("status", &self.status)
+            .field("body_bytes", &self.body.len())
+            .finish_non_exhaustive()
+    }
 }
 
 impl Response {
