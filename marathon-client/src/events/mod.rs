@@ -55,8 +55,6 @@ use crate::sse::SseFrame;
 /// JSON `eventType`: the SSE default.
 const DEFAULT_EVENT_NAME: &str = "message";
 
-/// How much of a frame's data an error quotes.
-
 macro_rules! events {
     ($(
         $(#[$doc:meta])*
