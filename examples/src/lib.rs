@@ -32,6 +32,7 @@ use std::process::ExitCode;
 use dcos_auth::{AuthError, Cluster, ClusterBuilder, Error};
 
 pub mod marathon;
+pub mod mesos;
 pub mod whoami;
 
 /// The command-line options every example understands.

@@ -1,8 +1,20 @@
 //! Typed client for the Mesos v1 operator and scheduler HTTP APIs.
 //!
-//! **Status: foundations only.** There is no `MesosClient` yet. What exists
-//! now:
+//! **Status: operator API and legacy endpoints; no scheduler yet.** What
+//! exists now:
 //!
+//! - [`MesosClient`] on a shared [`dcos_auth::HttpCore`], following the
+//!   leading master after a `307`, with [`operator::Operator`]: every call of
+//!   `master.proto` except SUBSCRIBE, typed (`get_state()`, `get_agents()`,
+//!   `reserve_resources(…)`, `drain_agent(…)`…), plus `send(Call)` for
+//!   anything else;
+//! - [`AgentClient`]: the agent's GET_STATE, GET_CONTAINERS, GET_FRAMEWORKS,
+//!   GET_EXECUTORS, GET_TASKS, WAIT_CONTAINER and KILL_CONTAINER, and its
+//!   legacy `slave(1)/state`;
+//! - [`models`]: the operator responses (GET_STATE with agents, frameworks,
+//!   executors and tasks…), derived from the `.proto` files;
+//! - [`legacy`]: `master/state`, `master/state-summary`, `master/frameworks`
+//!   and `master/redirect` (leader discovery) in the v0 dialect;
 //! - [`recordio`]: the RecordIO codec of every Mesos stream
 //!   ([`RecordIoCodec`], a `tokio_util` decoder and encoder with a record
 //!   cap), and [`RecordStream`], which frames a [`dcos_auth::ByteStream`] and
@@ -19,10 +31,21 @@
 //! - [`docker`]: `TaskInfo`/`ContainerInfo` builders, the Docker-in-Docker
 //!   build-agent container and the `docker.sock` check.
 //!
-//! Still to come: `MesosClient` on a shared [`dcos_auth::HttpCore`], the
-//! operator and scheduler models, the v1 operator calls on master and agent,
-//! the scheduler API with its subscription, heartbeats and resubscription,
-//! leader following and the legacy endpoints.
+//! Still to come: the operator SUBSCRIBE stream and its `watch()` with a
+//! cluster view, and the scheduler API with its subscription, heartbeats
+//! and resubscription.
+//!
+//! Reading the cluster state:
+//!
+//! ```no_run
+//! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+//! let core = dcos_auth::HttpCore::direct("http://master:5050/", dcos_auth::Credentials::None)?;
+//! let mesos = mesos_client::MesosClient::new(core);
+//! let state = mesos.operator().get_state().await?;
+//! let summary = mesos_client::resources::summarize(&state.get_agents.resources());
+//! println!("{} agents, {} cpus free", summary.agents, summary.free.scalar("cpus"));
+//! # Ok(()) }
+//! ```
 //!
 //! # Quick start
 //!
@@ -47,11 +70,18 @@
 //! # Ok(()) }
 //! ```
 
+mod agent;
+mod client;
 pub mod dialect;
 pub mod docker;
 mod error;
+pub mod legacy;
+pub mod models;
+pub mod operator;
 pub mod recordio;
 pub mod resources;
 
+pub use crate::agent::AgentClient;
+pub use crate::client::MesosClient;
 pub use crate::error::{Error, Result};
 pub use crate::recordio::{RecordIoCodec, RecordIoError, RecordStream};

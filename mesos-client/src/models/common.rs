@@ -1,0 +1,249 @@
+//! `mesos.proto` messages shared by the master and agent operator APIs.
+
+use dcos_auth::{json_model, string_enum};
+
+use crate::dialect::{Base64Bytes, Double, TimeInfo};
+use crate::docker::{CommandInfo, ContainerInfo};
+use crate::resources::{
+    AgentId, Attribute, ExecutorId, FrameworkId, Labels, Resource, TaskId, ValueScalar,
+};
+
+string_enum! {
+    /// A task's state (`TaskState`).
+    pub enum TaskState {
+        /// Initial state.
+        Staging = "TASK_STAGING",
+        /// Being launched by the executor.
+        Starting = "TASK_STARTING",
+        /// Running.
+        Running = "TASK_RUNNING",
+        /// Being killed by the executor.
+        Killing = "TASK_KILLING",
+        /// Terminal: finished successfully.
+        Finished = "TASK_FINISHED",
+        /// Terminal: failed.
+        Failed = "TASK_FAILED",
+        /// Terminal: killed.
+        Killed = "TASK_KILLED",
+        /// Terminal: the task description has an error.
+        Error = "TASK_ERROR",
+        /// Failed but can be rescheduled (may come back).
+        Lost = "TASK_LOST",
+        /// Terminal: dropped before it started.
+        Dropped = "TASK_DROPPED",
+        /// The agent is unreachable; the task may come back.
+        Unreachable = "TASK_UNREACHABLE",
+        /// Terminal: the agent is gone.
+        Gone = "TASK_GONE",
+        /// The agent was marked gone by an operator.
+        GoneByOperator = "TASK_GONE_BY_OPERATOR",
+        /// The master knows nothing of the task (reconciliation).
+        TaskUnknown = "TASK_UNKNOWN",
+    }
+}
+
+impl TaskState {
+    /// Whether the state is terminal: the task will never run again.
+    pub fn is_terminal(&self) -> bool {
+        matches!(
+            self,
+            TaskState::Finished
+                | TaskState::Failed
+                | TaskState::Killed
+                | TaskState::Error
+                | TaskState::Dropped
+                | TaskState::Gone
+                | TaskState::GoneByOperator
+        )
+    }
+}
+
+json_model! {
+    /// A framework's description (`FrameworkInfo`).
+    pub struct FrameworkInfo {
+        /// The user its executors and tasks run as.
+        "user" user: String,
+        /// Its name.
+        "name" name: String,
+        /// Its ID, once registered.
+        "id" id: Option<FrameworkId>,
+        /// Seconds the master waits for it to fail over before its tasks are
+        /// killed. 0 kills them on disconnect.
+        "failover_timeout" failover_timeout: Option<Double>,
+        /// Whether agents checkpoint its tasks.
+        "checkpoint" checkpoint: Option<bool>,
+        /// The legacy single role (deprecated).
+        "role" role: Option<String>,
+        /// Its roles (MULTI_ROLE).
+        "roles" roles: Vec<String>,
+        /// The scheduler's host.
+        "hostname" hostname: Option<String>,
+        /// The principal it authenticated as.
+        "principal" principal: Option<String>,
+        /// Its web UI.
+        "webui_url" webui_url: Option<String>,
+        /// Its capabilities (`{"type": "MULTI_ROLE"}`…), as sent.
+        "capabilities" capabilities: Vec<serde_json::Value>,
+        /// Its labels.
+        "labels" labels: Option<Labels>,
+        /// Per-role settings (`offer_filters`…), as sent.
+        "offer_filters" offer_filters: Option<serde_json::Value>,
+    }
+}
+
+json_model! {
+    /// An agent's description (`AgentInfo`).
+    pub struct AgentInfo {
+        /// Its hostname.
+        "hostname" hostname: String,
+        /// Its port (5051 when absent).
+        "port" port: Option<i32>,
+        /// The resources it started with.
+        "resources" resources: Vec<Resource>,
+        /// Its attributes.
+        "attributes" attributes: Vec<Attribute>,
+        /// Its ID.
+        "id" id: Option<AgentId>,
+        /// Its fault domain (`DomainInfo`), as sent.
+        "domain" domain: Option<serde_json::Value>,
+    }
+}
+
+json_model! {
+    /// An executor's description (`ExecutorInfo`).
+    pub struct ExecutorInfo {
+        /// `DEFAULT` or `CUSTOM`.
+        "type" kind: Option<String>,
+        /// Its ID.
+        "executor_id" executor_id: ExecutorId,
+        /// Its framework.
+        "framework_id" framework_id: Option<FrameworkId>,
+        /// The command that runs it.
+        "command" command: Option<CommandInfo>,
+        /// Its container.
+        "container" container: Option<ContainerInfo>,
+        /// Its resources.
+        "resources" resources: Vec<Resource>,
+        /// Its name.
+        "name" name: Option<String>,
+        /// Its source (deprecated).
+        "source" source: Option<String>,
+        /// Opaque data.
+        "data" data: Option<Base64Bytes>,
+        /// Service discovery (`DiscoveryInfo`), as sent.
+        "discovery" discovery: Option<serde_json::Value>,
+        /// The grace period to shut it down (`DurationInfo`), as sent.
+        "shutdown_grace_period" shutdown_grace_period: Option<serde_json::Value>,
+        /// Its labels.
+        "labels" labels: Option<Labels>,
+    }
+}
+
+json_model! {
+    /// A status update of a task (`TaskStatus`).
+    pub struct TaskStatus {
+        /// The task.
+        "task_id" task_id: TaskId,
+        /// Its state.
+        "state" state: Option<TaskState>,
+        /// Why, in words.
+        "message" message: Option<String>,
+        /// Who sent it: `SOURCE_MASTER`, `SOURCE_AGENT` or `SOURCE_EXECUTOR`.
+        "source" source: Option<String>,
+        /// Why, as a `Reason` (`REASON_COMMAND_EXECUTOR_FAILED`…).
+        "reason" reason: Option<String>,
+        /// Opaque data from the executor.
+        "data" data: Option<Base64Bytes>,
+        /// The agent.
+        "agent_id" agent_id: Option<AgentId>,
+        /// The executor.
+        "executor_id" executor_id: Option<ExecutorId>,
+        /// When, in seconds since the epoch.
+        "timestamp" timestamp: Option<Double>,
+        /// The update's UUID; only updates with one are acknowledged.
+        "uuid" uuid: Option<Base64Bytes>,
+        /// The health check's verdict.
+        "healthy" healthy: Option<bool>,
+        /// The check's status (`CheckStatusInfo`), as sent.
+        "check_status" check_status: Option<serde_json::Value>,
+        /// Labels.
+        "labels" labels: Option<Labels>,
+        /// The container's status (`ContainerStatus`: network infos, cgroup,
+        /// executor pid), as sent.
+        "container_status" container_status: Option<serde_json::Value>,
+        /// Unreachable since (`TimeInfo`).
+        "unreachable_time" unreachable_time: Option<TimeInfo>,
+        /// The resource limit that was hit (`TaskResourceLimitation`), as sent.
+        "limitation" limitation: Option<serde_json::Value>,
+    }
+}
+
+json_model! {
+    /// A task as the master or agent knows it (`Task`).
+    pub struct Task {
+        /// Its name.
+        "name" name: String,
+        /// Its ID.
+        "task_id" task_id: TaskId,
+        /// Its framework.
+        "framework_id" framework_id: FrameworkId,
+        /// Its executor.
+        "executor_id" executor_id: Option<ExecutorId>,
+        /// Its agent.
+        "agent_id" agent_id: AgentId,
+        /// Its latest state.
+        "state" state: Option<TaskState>,
+        /// Its resources.
+        "resources" resources: Vec<Resource>,
+        /// Its status updates, oldest first.
+        "statuses" statuses: Vec<TaskStatus>,
+        /// The state of the latest update not yet acknowledged.
+        "status_update_state" status_update_state: Option<TaskState>,
+        /// The UUID of that update.
+        "status_update_uuid" status_update_uuid: Option<Base64Bytes>,
+        /// Its labels.
+        "labels" labels: Option<Labels>,
+        /// Service discovery (`DiscoveryInfo`), as sent.
+        "discovery" discovery: Option<serde_json::Value>,
+        /// Its container.
+        "container" container: Option<ContainerInfo>,
+        /// Its health check (`HealthCheck`), as sent.
+        "health_check" health_check: Option<serde_json::Value>,
+        /// Its kill policy (`KillPolicy`), as sent.
+        "kill_policy" kill_policy: Option<serde_json::Value>,
+        /// The user it runs as.
+        "user" user: Option<String>,
+        /// Resource limits above the request.
+        "limits" limits: Option<std::collections::BTreeMap<String, ValueScalar>>,
+    }
+}
+
+json_model! {
+    /// A container's ID (`ContainerID`); nested containers name their parent.
+    pub struct ContainerId {
+        /// The ID.
+        "value" value: String,
+        /// The parent container, for a nested one.
+        "parent" parent: Option<Box<ContainerId>>,
+    }
+}
+
+impl ContainerId {
+    /// A top-level container's ID.
+    pub fn new(value: impl Into<String>) -> Self {
+        ContainerId {
+            value: value.into(),
+            ..ContainerId::default()
+        }
+    }
+}
+
+json_model! {
+    /// A machine (`MachineID`), as maintenance names it.
+    pub struct MachineId {
+        /// Its hostname.
+        "hostname" hostname: Option<String>,
+        /// Its IP address.
+        "ip" ip: Option<String>,
+    }
+}

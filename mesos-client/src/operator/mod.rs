@@ -1,0 +1,13 @@
+//! The v1 operator API: `POST api/v1` with a JSON `Call`, answered by a JSON
+//! `Response` (`{"type": "GET_STATE", "get_state": {…}}`) or by an empty
+//! `200`/`202`.
+//!
+//! [`Operator`] holds the master's calls; [`AgentClient`](crate::AgentClient)
+//! the agent's. Both send through [`Api`], one generic call.
+
+mod call;
+mod master;
+
+pub(crate) use call::Api;
+pub use call::Call;
+pub use master::Operator;
