@@ -3,7 +3,7 @@
 //! `200`/`202`.
 //!
 //! [`Operator`] holds the master's calls; [`AgentClient`](crate::AgentClient)
-//! the agent's. Both send through [`Api`], one generic call.
+//! the agent's. Both send through one private generic call.
 
 mod call;
 mod master;
