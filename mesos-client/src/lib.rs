@@ -80,6 +80,7 @@ pub mod models;
 pub mod operator;
 pub mod recordio;
 pub mod resources;
+pub mod scheduler;
 
 pub use crate::agent::AgentClient;
 pub use crate::client::MesosClient;
