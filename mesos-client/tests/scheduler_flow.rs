@@ -464,3 +464,62 @@ async fn a_closed_stream_resubscribes() {
     assert!(matches!(ev, DriverEvent::Resubscribed(_)), "{ev:?}");
     assert_eq!(subscribes(&server).len(), 2);
 }
+
+#[tokio::test]
+async fn an_undecodable_event_is_an_error_item_and_the_stream_goes_on() {
+    let master = Master::default();
+    let server = master.start().await;
+    let mut rx = spawn_driver(fast_driver(&server.url));
+    let stream = master.stream(1).await;
+    stream.send(subscribed(1.0)).unwrap();
+    recv(&mut rx).await.unwrap().unwrap();
+    stream
+        .send(
+            r#"{"type":"UPDATE","update":{"status":{"task_id":{"value":"t"},"uuid":"!!"}}}"#.into(),
+        )
+        .unwrap();
+    stream.send(r#"{"type":"HEARTBEAT"}"#.into()).unwrap();
+    let err = recv(&mut rx).await.unwrap().unwrap_err();
+    assert!(
+        err.to_string().contains("uuid") || format!("{err:?}").contains("uuid"),
+        "{err:?}"
+    );
+    let ev = recv(&mut rx).await.unwrap().unwrap();
+    assert_eq!(ev, DriverEvent::Event(Event::Heartbeat));
+    assert_eq!(subscribes(&server).len(), 1);
+}
+
+#[tokio::test]
+async fn a_503_on_subscribe_is_retried() {
+    let master = Master::default();
+    let refused = Arc::new(Mutex::new(2));
+    let server = {
+        let master = master.clone();
+        let refused = Arc::clone(&refused);
+        StreamServer::start(move |r| {
+            let mut left = refused.lock().unwrap();
+            if *left > 0 {
+                *left -= 1;
+                return Reply::status(503, "Master has not finished recovery");
+            }
+            master.answer(r)
+        })
+        .await
+    };
+    let mut rx = spawn_driver(fast_driver(&server.url));
+    master.stream(1).await.send(subscribed(1.0)).unwrap();
+    // Refusals may surface as error items first; the subscription follows.
+    loop {
+        match recv(&mut rx).await.unwrap() {
+            Ok(ev) => {
+                assert!(
+                    matches!(ev, DriverEvent::Event(Event::Subscribed(_))),
+                    "{ev:?}"
+                );
+                break;
+            }
+            Err(e) => assert!(matches!(e, Error::NoLeader { .. }), "{e:?}"),
+        }
+    }
+    assert_eq!(server.requests().len(), 3);
+}

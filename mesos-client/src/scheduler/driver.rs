@@ -169,6 +169,11 @@ impl SchedulerDriver {
             match item {
                 // Heartbeat loss: drop the connection and subscribe again.
                 Err(_) | Ok(None) => self.events = None,
+                // One record that does not decode: the framing is intact,
+                // so the subscription goes on.
+                Ok(Some(Err(err @ Error::Http(dcos_auth::Error::Decode { .. })))) => {
+                    return Some(Err(err));
+                }
                 Ok(Some(Err(err))) => {
                     self.events = None;
                     if is_fatal(&err) {
