@@ -44,6 +44,9 @@ const CALL_ATTEMPTS: u32 = 4;
 pub(crate) struct Session {
     stream_id: Mutex<Option<String>>,
     framework_id: Mutex<Option<FrameworkId>>,
+    /// The stream id a call found stale (403 not subscribed, 400 bad
+    /// stream id), for the driver to compare with the current one.
+    stale: Mutex<Option<String>>,
     pub(crate) resubscribe: Notify,
 }
 
@@ -60,6 +63,25 @@ impl Session {
             .stream_id
             .lock()
             .unwrap_or_else(PoisonError::into_inner) = Some(id);
+    }
+
+    /// Asks the driver to subscribe again because a call sent with
+    /// `stream_id` was refused.
+    fn report_stale(&self, stream_id: Option<String>) {
+        *self.stale.lock().unwrap_or_else(PoisonError::into_inner) = stream_id;
+        self.resubscribe.notify_one();
+    }
+
+    /// Whether a reported stale stream id is the current one: a call
+    /// refused with an older stream id (sent before the last
+    /// resubscription) asks for nothing.
+    pub(crate) fn take_stale_is_current(&self) -> bool {
+        let stale = self
+            .stale
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .take();
+        stale.is_none() || stale == self.stream_id()
     }
 
     pub(crate) fn framework_id(&self) -> Option<FrameworkId> {
@@ -268,8 +290,9 @@ impl SchedulerHandle {
         loop {
             attempt += 1;
             let mut request = Request::post(PATH).json(&call)?;
-            if let Some(id) = self.session.stream_id() {
-                if let Ok(value) = HeaderValue::from_str(&id) {
+            let sent_id = self.session.stream_id();
+            if let Some(id) = &sent_id {
+                if let Ok(value) = HeaderValue::from_str(id) {
                     request = request.header(HeaderName::from_static("mesos-stream-id"), value);
                 }
             }
@@ -282,7 +305,7 @@ impl SchedulerHandle {
                 }
                 Err(err) => {
                     if err.needs_resubscribe() {
-                        self.session.resubscribe.notify_one();
+                        self.session.report_stale(sent_id);
                     }
                     return Err(err);
                 }
@@ -586,5 +609,45 @@ impl FrameworkInfoBuilder {
     /// The `FrameworkInfo`.
     pub fn build(self) -> FrameworkInfo {
         self.info
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_a_refusal_of_the_current_stream_id_resubscribes() {
+        let session = Session::default();
+        session.set_stream_id("sid-2".into());
+        session.report_stale(Some("sid-1".into()));
+        assert!(
+            !session.take_stale_is_current(),
+            "sent before the last resubscription"
+        );
+        session.report_stale(Some("sid-2".into()));
+        assert!(session.take_stale_is_current());
+        // Taken: a second look asks for nothing in particular.
+        assert!(session.take_stale_is_current());
+    }
+
+    #[test]
+    fn framework_info_defaults_are_safe() {
+        let info = FrameworkInfoBuilder::new("root", "t")
+            .role("ci")
+            .role("ci-2")
+            .build();
+        assert_eq!(info.failover_timeout.map(|d| d.0), Some(604_800.0));
+        assert_eq!(info.checkpoint, Some(true));
+        assert_eq!(info.roles, ["ci", "ci-2"]);
+        assert_eq!(
+            info.capabilities,
+            [serde_json::json!({"type": "MULTI_ROLE"})]
+        );
+        let zero = FrameworkInfoBuilder::new("root", "t")
+            .failover_timeout(Duration::ZERO)
+            .checkpoint(false)
+            .build();
+        assert_eq!(zero.failover_timeout.map(|d| d.0), Some(0.0));
     }
 }

@@ -162,7 +162,9 @@ impl SchedulerDriver {
             let item = tokio::select! {
                 item = tokio::time::timeout(timeout, events.next()) => item,
                 () = self.session.resubscribe.notified() => {
-                    self.events = None;
+                    if self.session.take_stale_is_current() {
+                        self.events = None;
+                    }
                     continue;
                 }
             };
@@ -238,20 +240,8 @@ impl SchedulerDriver {
             .subscribe_session(self.framework.clone(), &self.session)
             .await?;
         self.events = Some(events);
-        // A bell rung for the previous subscription is stale now.
-        drain(&self.session);
         Ok(())
     }
-}
-
-/// Forgets a pending resubscription request.
-fn drain(session: &Session) {
-    let notified = session.resubscribe.notified();
-    futures_util::pin_mut!(notified);
-    // Polling once consumes a stored permit, if any.
-    let waker = futures_util::task::noop_waker();
-    let mut cx = std::task::Context::from_waker(&waker);
-    let _ = std::future::Future::poll(notified.as_mut(), &mut cx);
 }
 
 /// Whether trying again cannot help.
