@@ -32,6 +32,8 @@ const FW: &str = "fw-0001";
 struct Master {
     streams: Arc<Mutex<Vec<UnboundedSender<String>>>>,
     call_replies: Arc<Mutex<VecDeque<(u16, String)>>>,
+    /// Prefixed to the stream ids, to tell masters apart.
+    prefix: String,
 }
 
 impl Master {
@@ -46,7 +48,10 @@ impl Master {
             let mut streams = self.streams.lock().unwrap();
             streams.push(tx);
             return Reply::Stream {
-                headers: vec![("Mesos-Stream-Id".into(), format!("sid-{}", streams.len()))],
+                headers: vec![(
+                    "Mesos-Stream-Id".into(),
+                    format!("{}sid-{}", self.prefix, streams.len()),
+                )],
                 records: rx,
             };
         }
@@ -522,4 +527,53 @@ async fn a_503_on_subscribe_is_retried() {
         }
     }
     assert_eq!(server.requests().len(), 3);
+}
+
+#[tokio::test]
+async fn a_leader_change_during_resubscription_is_followed_and_the_new_stream_id_used() {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    let new_leader = Master {
+        prefix: "b-".into(),
+        ..Master::default()
+    };
+    let b = new_leader.start().await;
+    let old_leader = Master::default();
+    let moved = Arc::new(AtomicBool::new(false));
+    let location = format!("//127.0.0.1:{}/api/v1/scheduler", b.port);
+    let a = {
+        let old_leader = old_leader.clone();
+        let moved = Arc::clone(&moved);
+        StreamServer::start(move |r| {
+            if moved.load(Ordering::SeqCst) {
+                Reply::Plain {
+                    status: 307,
+                    headers: vec![("Location".into(), location.clone())],
+                    body: String::new(),
+                }
+            } else {
+                old_leader.answer(r)
+            }
+        })
+        .await
+    };
+    let driver = fast_driver(&a.url);
+    let handle = driver.handle();
+    let mut rx = spawn_driver(driver);
+    old_leader.stream(1).await.send(subscribed(0.1)).unwrap();
+    recv(&mut rx).await.unwrap().unwrap();
+    assert_eq!(handle.stream_id().as_deref(), Some("sid-1"));
+
+    // The old leader goes silent and now redirects to the new one.
+    moved.store(true, std::sync::atomic::Ordering::SeqCst);
+    new_leader.stream(1).await.send(subscribed(0.1)).unwrap();
+    let ev = recv(&mut rx).await.unwrap().unwrap();
+    assert!(matches!(ev, DriverEvent::Resubscribed(_)), "{ev:?}");
+    assert_eq!(handle.stream_id().as_deref(), Some("b-sid-1"));
+    assert_eq!(
+        subscribes(&b)[0].json()["subscribe"]["framework_info"]["id"],
+        json!({"value": FW})
+    );
+    handle.suppress(vec![]).await.unwrap();
+    assert_eq!(calls(&b)[0].header("mesos-stream-id"), Some("b-sid-1"));
+    assert!(calls(&a).is_empty());
 }
