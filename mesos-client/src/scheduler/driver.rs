@@ -144,6 +144,9 @@ impl SchedulerDriver {
 
     /// The next event, subscribing first when needed. `None` once a fatal
     /// error has been yielded.
+    ///
+    /// Cancel-safe: dropping the future (in a `select!` or a timeout) loses
+    /// no event; a SUBSCRIBE in flight is simply sent again next time.
     pub async fn next(&mut self) -> Option<Result<DriverEvent>> {
         loop {
             if self.done {
