@@ -33,6 +33,7 @@ use dcos_auth::{AuthError, Cluster, ClusterBuilder, Error};
 
 pub mod marathon;
 pub mod mesos;
+pub mod mesos_agents;
 pub mod whoami;
 
 /// The command-line options every example understands.

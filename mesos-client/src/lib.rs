@@ -29,7 +29,11 @@
 //! - [`resources`]: the resource models and their math (fixed-point scalars,
 //!   ranges, sets, reservations, offer fitting, a capacity summary);
 //! - [`docker`]: `TaskInfo`/`ContainerInfo` builders, the Docker-in-Docker
-//!   build-agent container and the `docker.sock` check.
+//!   build-agent container and the `docker.sock` check;
+//! - [`scheduler`]: the scheduler API, with [`scheduler::Scheduler::subscribe`]
+//!   (a handle for calls carrying `Mesos-Stream-Id`, and typed events) and
+//!   [`scheduler::SchedulerDriver`], which resubscribes with the same
+//!   framework id after heartbeat loss or `403 Framework is not subscribed`.
 //!
 //! Still to come: the operator SUBSCRIBE stream and its `watch()` with a
 //! cluster view, and the scheduler API with its subscription, heartbeats
@@ -80,6 +84,7 @@ pub mod models;
 pub mod operator;
 pub mod recordio;
 pub mod resources;
+pub mod scheduler;
 
 pub use crate::agent::AgentClient;
 pub use crate::client::MesosClient;
