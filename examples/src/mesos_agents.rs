@@ -2,7 +2,7 @@
 //! build agents.
 //!
 //! It subscribes (keeping its subscription alive with a
-//! [`SchedulerDriver`]), launches N build-agent tasks from offers (each in
+//! [`SchedulerDriver`](mesos_client::scheduler::SchedulerDriver)), launches N build-agent tasks from offers (each in
 //! [`ContainerInfo::docker_in_docker`], sized with [`fits`]), declines the
 //! offers it does not need with a long `refuse_seconds`, acknowledges
 //! status updates, suppresses offers once every agent is launched, and at

@@ -1,7 +1,6 @@
 //! Typed client for the Mesos v1 operator and scheduler HTTP APIs.
 //!
-//! **Status: operator API and legacy endpoints; no scheduler yet.** What
-//! exists now:
+//! **Status: in progress.** What exists now:
 //!
 //! - [`MesosClient`] on a shared [`dcos_auth::HttpCore`], following the
 //!   leading master after a `307`, with [`operator::Operator`]: every call of
@@ -36,8 +35,7 @@
 //!   framework id after heartbeat loss or `403 Framework is not subscribed`.
 //!
 //! Still to come: the operator SUBSCRIBE stream and its `watch()` with a
-//! cluster view, and the scheduler API with its subscription, heartbeats
-//! and resubscription.
+//! cluster view.
 //!
 //! Reading the cluster state:
 //!
