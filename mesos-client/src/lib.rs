@@ -5,7 +5,7 @@
 //!
 //! - [`MesosClient`] on a shared [`dcos_auth::HttpCore`], following the
 //!   leading master after a `307`, with [`operator::Operator`]: every call of
-//!   `master.proto` except SUBSCRIBE, typed (`get_state()`, `get_agents()`,
+//!   `master.proto`, typed (`get_state()`, `get_agents()`,
 //!   `reserve_resources(…)`, `drain_agent(…)`…), plus `send(Call)` for
 //!   anything else;
 //! - [`AgentClient`]: the agent's GET_STATE, GET_CONTAINERS, GET_FRAMEWORKS,
@@ -31,9 +31,13 @@
 //! - [`docker`]: `TaskInfo`/`ContainerInfo` builders, the Docker-in-Docker
 //!   build-agent container and the `docker.sock` check.
 //!
-//! Still to come: the operator SUBSCRIBE stream and its `watch()` with a
-//! cluster view, and the scheduler API with its subscription, heartbeats
-//! and resubscription.
+//! - the operator SUBSCRIBE stream: [`operator::Operator::subscribe`]
+//!   (typed [`models::OperatorEvent`]s) and [`operator::Operator::watch`],
+//!   which resubscribes with backoff, detects missed heartbeats and yields a
+//!   fresh [`view::ClusterView`] after every (re)subscription.
+//!
+//! Still to come: the scheduler API with its subscription, heartbeats and
+//! resubscription.
 //!
 //! Reading the cluster state:
 //!
@@ -80,6 +84,7 @@ pub mod models;
 pub mod operator;
 pub mod recordio;
 pub mod resources;
+pub mod view;
 
 pub use crate::agent::AgentClient;
 pub use crate::client::MesosClient;

@@ -11,8 +11,10 @@
 
 mod agent;
 mod common;
+mod events;
 mod master;
 
 pub use agent::*;
 pub use common::*;
+pub use events::*;
 pub use master::*;
