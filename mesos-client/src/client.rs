@@ -31,8 +31,8 @@ impl MesosClient {
         self.operator.core()
     }
 
-    /// The v1 operator API (`POST api/v1`): every call of `master.proto`
-    /// except SUBSCRIBE.
+    /// The v1 operator API (`POST api/v1`): every call of `master.proto`,
+    /// SUBSCRIBE and its reconnecting `watch()` included.
     pub fn operator(&self) -> &Operator {
         &self.operator
     }

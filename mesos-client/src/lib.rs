@@ -4,7 +4,7 @@
 //!
 //! - [`MesosClient`] on a shared [`dcos_auth::HttpCore`], following the
 //!   leading master after a `307`, with [`operator::Operator`]: every call of
-//!   `master.proto` except SUBSCRIBE, typed (`get_state()`, `get_agents()`,
+//!   `master.proto`, typed (`get_state()`, `get_agents()`,
 //!   `reserve_resources(…)`, `drain_agent(…)`…), plus `send(Call)` for
 //!   anything else;
 //! - [`AgentClient`]: the agent's GET_STATE, GET_CONTAINERS, GET_FRAMEWORKS,
@@ -32,10 +32,14 @@
 //! - [`scheduler`]: the scheduler API, with [`scheduler::Scheduler::subscribe`]
 //!   (a handle for calls carrying `Mesos-Stream-Id`, and typed events) and
 //!   [`scheduler::SchedulerDriver`], which resubscribes with the same
-//!   framework id after heartbeat loss or `403 Framework is not subscribed`.
+//!   framework id after heartbeat loss or `403 Framework is not subscribed`;
+//! - the operator SUBSCRIBE stream: [`operator::Operator::subscribe`]
+//!   (typed [`models::OperatorEvent`]s) and [`operator::Operator::watch`],
+//!   which resubscribes with backoff, detects missed heartbeats and yields a
+//!   fresh [`view::ClusterView`] after every (re)subscription.
 //!
-//! Still to come: the operator SUBSCRIBE stream and its `watch()` with a
-//! cluster view.
+//! Still to come: GET_STATE decoding within 3× the document's size in memory
+//! (3.8× now), and the agent calls beyond the seven above.
 //!
 //! Reading the cluster state:
 //!
@@ -83,6 +87,7 @@ pub mod operator;
 pub mod recordio;
 pub mod resources;
 pub mod scheduler;
+pub mod view;
 
 pub use crate::agent::AgentClient;
 pub use crate::client::MesosClient;

@@ -54,7 +54,9 @@ fn statically_reserved_ranges_and_sets() {
     assert_eq!(r.reserved_for("panda_liason").set("pandas").len(), 2);
     // Taking one panda leaves the other, still reserved.
     let mut one = list[1].clone();
-    one.set = Some(mesos_client::resources::ValueSet::new(["lun_lun"]));
+    one.set = Some(Box::new(mesos_client::resources::ValueSet::new([
+        "lun_lun",
+    ])));
     let left = r
         .subtract(&Resources::from_resources(&[one]).unwrap())
         .unwrap();

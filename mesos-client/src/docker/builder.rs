@@ -35,10 +35,10 @@ impl ContainerInfo {
     pub fn mesos(image: impl Into<String>) -> Self {
         ContainerInfo {
             kind: Some(ContainerType::Mesos),
-            mesos: Some(MesosInfo {
+            mesos: Some(Box::new(MesosInfo {
                 image: Some(Image::docker(image)),
                 ..MesosInfo::default()
-            }),
+            })),
             ..ContainerInfo::default()
         }
     }

@@ -140,15 +140,15 @@ json_model! {
         /// Docker settings, for `DOCKER`.
         "docker" docker: Option<DockerInfo>,
         /// Mesos containerizer settings, for `MESOS`.
-        "mesos" mesos: Option<MesosInfo>,
+        "mesos" mesos: Option<Box<MesosInfo>>,
         /// Networks (`NetworkInfo`), as sent.
         "network_infos" network_infos: Option<Vec<serde_json::Value>>,
         /// Linux settings (`LinuxInfo`), as sent.
-        "linux_info" linux_info: Option<serde_json::Value>,
+        "linux_info" linux_info: Option<Box<serde_json::Value>>,
         /// Resource limits (`RLimitInfo`), as sent.
-        "rlimit_info" rlimit_info: Option<serde_json::Value>,
+        "rlimit_info" rlimit_info: Option<Box<serde_json::Value>>,
         /// A terminal (`TTYInfo`), as sent.
-        "tty_info" tty_info: Option<serde_json::Value>,
+        "tty_info" tty_info: Option<Box<serde_json::Value>>,
     }
 }
 

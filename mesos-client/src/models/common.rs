@@ -119,9 +119,9 @@ json_model! {
         /// Its framework.
         "framework_id" framework_id: Option<FrameworkId>,
         /// The command that runs it.
-        "command" command: Option<CommandInfo>,
+        "command" command: Option<Box<CommandInfo>>,
         /// Its container.
-        "container" container: Option<ContainerInfo>,
+        "container" container: Option<Box<ContainerInfo>>,
         /// Its resources.
         "resources" resources: Vec<Resource>,
         /// Its name.
@@ -165,16 +165,15 @@ json_model! {
         /// The health check's verdict.
         "healthy" healthy: Option<bool>,
         /// The check's status (`CheckStatusInfo`), as sent.
-        "check_status" check_status: Option<serde_json::Value>,
+        "check_status" check_status: Option<Box<serde_json::Value>>,
         /// Labels.
-        "labels" labels: Option<Labels>,
-        /// The container's status (`ContainerStatus`: network infos, cgroup,
-        /// executor pid), as sent.
-        "container_status" container_status: Option<serde_json::Value>,
+        "labels" labels: Option<Box<Labels>>,
+        /// The container's status: its ID, addresses, cgroup, executor pid.
+        "container_status" container_status: Option<Box<ContainerStatus>>,
         /// Unreachable since (`TimeInfo`).
-        "unreachable_time" unreachable_time: Option<TimeInfo>,
+        "unreachable_time" unreachable_time: Option<Box<TimeInfo>>,
         /// The resource limit that was hit (`TaskResourceLimitation`), as sent.
-        "limitation" limitation: Option<serde_json::Value>,
+        "limitation" limitation: Option<Box<serde_json::Value>>,
     }
 }
 
@@ -200,21 +199,56 @@ json_model! {
         /// The state of the latest update not yet acknowledged.
         "status_update_state" status_update_state: Option<TaskState>,
         /// The UUID of that update.
-        "status_update_uuid" status_update_uuid: Option<Base64Bytes>,
+        "status_update_uuid" status_update_uuid: Option<Box<Base64Bytes>>,
         /// Its labels.
         "labels" labels: Option<Labels>,
         /// Service discovery (`DiscoveryInfo`), as sent.
-        "discovery" discovery: Option<serde_json::Value>,
+        "discovery" discovery: Option<Box<serde_json::Value>>,
         /// Its container.
-        "container" container: Option<ContainerInfo>,
+        "container" container: Option<Box<ContainerInfo>>,
         /// Its health check (`HealthCheck`), as sent.
-        "health_check" health_check: Option<serde_json::Value>,
+        "health_check" health_check: Option<Box<serde_json::Value>>,
         /// Its kill policy (`KillPolicy`), as sent.
-        "kill_policy" kill_policy: Option<serde_json::Value>,
+        "kill_policy" kill_policy: Option<Box<serde_json::Value>>,
         /// The user it runs as.
         "user" user: Option<String>,
         /// Resource limits above the request.
-        "limits" limits: Option<std::collections::BTreeMap<String, ValueScalar>>,
+        "limits" limits: Option<Box<std::collections::BTreeMap<String, ValueScalar>>>,
+    }
+}
+
+impl TaskStatus {
+    /// Releases the spare capacity of its lists.
+    pub fn shrink_to_fit(&mut self) {
+        if let Some(status) = self.container_status.as_deref_mut() {
+            status.network_infos.shrink_to_fit();
+            for info in &mut status.network_infos {
+                info.ip_addresses.shrink_to_fit();
+                info.groups.shrink_to_fit();
+                if let Some(labels) = info.labels.as_mut() {
+                    labels.labels.shrink_to_fit();
+                }
+            }
+        }
+        if let Some(labels) = self.labels.as_deref_mut() {
+            labels.labels.shrink_to_fit();
+        }
+    }
+}
+
+impl Task {
+    /// Releases the spare capacity of its lists (statuses, resources,
+    /// labels): a list decoded from JSON grows by doubling, and a task with
+    /// two statuses would otherwise hold room for four.
+    pub fn shrink_to_fit(&mut self) {
+        self.resources.shrink_to_fit();
+        self.statuses.shrink_to_fit();
+        for status in &mut self.statuses {
+            status.shrink_to_fit();
+        }
+        if let Some(labels) = self.labels.as_mut() {
+            labels.labels.shrink_to_fit();
+        }
     }
 }
 
@@ -245,5 +279,46 @@ json_model! {
         "hostname" hostname: Option<String>,
         /// Its IP address.
         "ip" ip: Option<String>,
+    }
+}
+
+json_model! {
+    /// A container's status (`ContainerStatus`), as a task status carries
+    /// it.
+    pub struct ContainerStatus {
+        /// The container.
+        "container_id" container_id: Option<ContainerId>,
+        /// Its networks and addresses.
+        "network_infos" network_infos: Vec<NetworkInfo>,
+        /// Its cgroups (`CgroupInfo`), as sent.
+        "cgroup_info" cgroup_info: Option<Box<serde_json::Value>>,
+        /// The executor's process ID.
+        "executor_pid" executor_pid: Option<u32>,
+    }
+}
+
+json_model! {
+    /// A container's network (`NetworkInfo`).
+    pub struct NetworkInfo {
+        /// Its addresses.
+        "ip_addresses" ip_addresses: Vec<IpAddress>,
+        /// The network's name (CNI).
+        "name" name: Option<String>,
+        /// Its groups.
+        "groups" groups: Vec<String>,
+        /// Its labels.
+        "labels" labels: Option<Labels>,
+        /// Its port mappings (`NetworkInfo.PortMapping`), as sent.
+        "port_mappings" port_mappings: Vec<serde_json::Value>,
+    }
+}
+
+json_model! {
+    /// An address of a container (`NetworkInfo.IPAddress`).
+    pub struct IpAddress {
+        /// `IPv4` or `IPv6`.
+        "protocol" protocol: Option<String>,
+        /// The address.
+        "ip_address" ip_address: Option<String>,
     }
 }

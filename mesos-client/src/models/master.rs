@@ -258,19 +258,132 @@ json_model! {
     }
 }
 
-json_model! {
-    /// GET_TASKS.
-    pub struct GetTasks {
-        /// Deprecated: tasks not yet launched.
-        "pending_tasks" pending_tasks: Vec<Task>,
-        /// Tasks that are not terminal.
-        "tasks" tasks: Vec<Task>,
-        /// Tasks on unreachable agents.
-        "unreachable_tasks" unreachable_tasks: Vec<Task>,
-        /// Terminal tasks the master still remembers.
-        "completed_tasks" completed_tasks: Vec<Task>,
-        /// Deprecated: tasks of unknown frameworks.
-        "orphan_tasks" orphan_tasks: Vec<Task>,
+/// GET_TASKS.
+///
+/// Decoded by hand rather than by `json_model!`: each task releases the
+/// spare capacity of its lists ([`Task::shrink_to_fit`]) as soon as it is
+/// decoded, which keeps a large GET_STATE small in memory.
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetTasks {
+    /// Deprecated: tasks not yet launched.
+    pub pending_tasks: Vec<Task>,
+    /// Tasks that are not terminal.
+    pub tasks: Vec<Task>,
+    /// Tasks on unreachable agents.
+    pub unreachable_tasks: Vec<Task>,
+    /// Terminal tasks the master still remembers.
+    pub completed_tasks: Vec<Task>,
+    /// Deprecated: tasks of unknown frameworks.
+    pub orphan_tasks: Vec<Task>,
+    /// Fields this version of the model does not know, written back
+    /// unchanged.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl dcos_auth::model::Field for GetTasks {
+    fn is_unset(&self) -> bool {
+        false
+    }
+}
+
+impl GetTasks {
+    const FIELDS: [&'static str; 5] = [
+        "pending_tasks",
+        "tasks",
+        "unreachable_tasks",
+        "completed_tasks",
+        "orphan_tasks",
+    ];
+
+    fn lists(&self) -> [&Vec<Task>; 5] {
+        [
+            &self.pending_tasks,
+            &self.tasks,
+            &self.unreachable_tasks,
+            &self.completed_tasks,
+            &self.orphan_tasks,
+        ]
+    }
+}
+
+impl serde::Serialize for GetTasks {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        for (key, list) in GetTasks::FIELDS.iter().zip(self.lists()) {
+            map.serialize_entry(key, list)?;
+        }
+        for (key, value) in &self.extra {
+            if !GetTasks::FIELDS.contains(&key.as_str()) {
+                map.serialize_entry(key, value)?;
+            }
+        }
+        map.end()
+    }
+}
+
+/// A list of tasks, each shrunk as soon as it is decoded.
+struct ShrunkTasks;
+
+impl<'de> serde::de::DeserializeSeed<'de> for ShrunkTasks {
+    type Value = Vec<Task>;
+
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<Vec<Task>, D::Error> {
+        d.deserialize_seq(self)
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for ShrunkTasks {
+    type Value = Vec<Task>;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a list of tasks")
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Vec<Task>, A::Error> {
+        let mut out = Vec::new();
+        while let Some(mut task) = seq.next_element::<Task>()? {
+            task.shrink_to_fit();
+            out.push(task);
+        }
+        out.shrink_to_fit();
+        Ok(out)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for GetTasks {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct TasksVisitor;
+        impl<'de> serde::de::Visitor<'de> for TasksVisitor {
+            type Value = GetTasks;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a GetTasks object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetTasks, A::Error> {
+                let mut out = GetTasks::default();
+                while let Some(dcos_auth::model::Key(key)) = map.next_key()? {
+                    let slot = match &*key {
+                        "pending_tasks" => &mut out.pending_tasks,
+                        "tasks" => &mut out.tasks,
+                        "unreachable_tasks" => &mut out.unreachable_tasks,
+                        "completed_tasks" => &mut out.completed_tasks,
+                        "orphan_tasks" => &mut out.orphan_tasks,
+                        _ => {
+                            let value = map.next_value()?;
+                            out.extra.insert(key.into_owned(), value);
+                            continue;
+                        }
+                    };
+                    *slot = map.next_value_seed(ShrunkTasks)?;
+                }
+                Ok(out)
+            }
+        }
+        d.deserialize_map(TasksVisitor)
     }
 }
 

@@ -7,7 +7,11 @@
 
 mod call;
 mod master;
+mod subscribe;
+mod watch;
 
 pub(crate) use call::Api;
 pub use call::Call;
 pub use master::Operator;
+pub use subscribe::OperatorEvents;
+pub use watch::{Watch, WatchItem, WatchOptions};

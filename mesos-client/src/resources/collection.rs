@@ -447,11 +447,11 @@ pub(super) fn with_quantity(template: &Resource, quantity: &Quantity) -> Resourc
         }
         Quantity::Ranges(r) => {
             out.kind = Some(ValueType::Ranges);
-            out.ranges = Some(r.to_value());
+            out.ranges = Some(Box::new(r.to_value()));
         }
         Quantity::Set(s) => {
             out.kind = Some(ValueType::Set);
-            out.set = Some(s.to_value());
+            out.set = Some(Box::new(s.to_value()));
         }
     }
     out
@@ -497,10 +497,10 @@ pub(super) fn quantity_of(resource: &Resource) -> Result<Quantity, ResourceError
                     end: bad.end,
                 });
             }
-            Ok(Quantity::Ranges(Ranges::from(ranges)))
+            Ok(Quantity::Ranges(Ranges::from(&**ranges)))
         }
         ValueType::Set => Ok(Quantity::Set(Set::from(
-            resource.set.as_ref().ok_or_else(missing)?,
+            resource.set.as_deref().ok_or_else(missing)?,
         ))),
         other => Err(ResourceError::UnsupportedType {
             name: name(),

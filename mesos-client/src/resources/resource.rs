@@ -19,7 +19,7 @@ json_model! {
     /// [`Resource::reservation_role`] reads either form.
     pub struct Resource {
         /// The resource provider, for resources that do not come from the agent.
-        "provider_id" provider_id: Option<ResourceProviderId>,
+        "provider_id" provider_id: Option<Box<ResourceProviderId>>,
         /// The resource's name: `cpus`, `mem`, `disk`, `ports`, `gpus`, …
         "name" name: String,
         /// Which value field holds the quantity.
@@ -27,24 +27,24 @@ json_model! {
         /// The quantity, for `SCALAR`.
         "scalar" scalar: Option<ValueScalar>,
         /// The quantity, for `RANGES`.
-        "ranges" ranges: Option<ValueRanges>,
+        "ranges" ranges: Option<Box<ValueRanges>>,
         /// The quantity, for `SET`.
-        "set" set: Option<ValueSet>,
+        "set" set: Option<Box<ValueSet>>,
         /// Deprecated: the legacy reservation role, `"*"` when unreserved.
         "role" role: Option<String>,
         /// The role the resource is allocated to (offers to MULTI_ROLE
         /// frameworks). Launched resources must keep it.
         "allocation_info" allocation_info: Option<AllocationInfo>,
         /// Deprecated: the legacy reservation details for a dynamic reservation.
-        "reservation" reservation: Option<ReservationInfo>,
+        "reservation" reservation: Option<Box<ReservationInfo>>,
         /// The refined reservation stack; the last entry is the current role.
         "reservations" reservations: Option<Vec<ReservationInfo>>,
         /// Disk details: persistent volume, source (PATH, MOUNT, …).
-        "disk" disk: Option<DiskInfo>,
+        "disk" disk: Option<Box<DiskInfo>>,
         /// Present when the resource is revocable (oversubscribed).
-        "revocable" revocable: Option<RevocableInfo>,
+        "revocable" revocable: Option<Box<RevocableInfo>>,
         /// Present when the resource may be shared between tasks.
-        "shared" shared: Option<SharedInfo>,
+        "shared" shared: Option<Box<SharedInfo>>,
     }
 }
 
@@ -192,7 +192,7 @@ impl Resource {
         Resource {
             name: name.into(),
             kind: Some(ValueType::Ranges),
-            ranges: Some(ValueRanges::new(pairs)),
+            ranges: Some(Box::new(ValueRanges::new(pairs))),
             ..Resource::default()
         }
     }
@@ -205,7 +205,7 @@ impl Resource {
         Resource {
             name: name.into(),
             kind: Some(ValueType::Set),
-            set: Some(ValueSet::new(items)),
+            set: Some(Box::new(ValueSet::new(items))),
             ..Resource::default()
         }
     }
@@ -239,7 +239,7 @@ impl Resource {
         let Some(role) = self.role.as_deref().filter(|role| *role != "*") else {
             return Vec::new();
         };
-        let mut entry = self.reservation.clone().unwrap_or_default();
+        let mut entry = self.reservation.as_deref().cloned().unwrap_or_default();
         entry.kind = Some(if self.reservation.is_some() {
             ReservationType::Dynamic
         } else {
