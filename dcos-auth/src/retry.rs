@@ -166,6 +166,68 @@ impl RetryPolicy {
     }
 }
 
+/// How long a stream connection must last for [`Reconnect`] to start again
+/// from its shortest wait (or the longest wait, if that is shorter).
+pub const HEALTHY_AFTER: Duration = Duration::from_secs(10);
+
+/// Capped, jittered backoff for streams that reconnect for ever (event
+/// watches, operator subscriptions).
+///
+/// The wait starts at `min` and doubles after each failed or short-lived
+/// connection up to `max`, with jitter (a random wait between half of the
+/// cap and all of it). A connection that lasted [`HEALTHY_AFTER`] (or `max`,
+/// if shorter) starts the count again, so a server that accepts and at once
+/// closes is not hammered, while one that drops the stream now and then is
+/// rejoined quickly.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reconnect {
+    min: Duration,
+    max: Duration,
+    failures: u32,
+}
+
+impl Reconnect {
+    /// Backoff from `min` to `max`.
+    pub fn new(min: Duration, max: Duration) -> Self {
+        Reconnect {
+            min,
+            max: max.max(min),
+            failures: 0,
+        }
+    }
+
+    /// The cap of the next wait.
+    pub fn cap(&self) -> Duration {
+        reconnect_cap(self.min, self.max, self.failures)
+    }
+
+    /// Failed or short-lived connections in a row.
+    pub fn failures(&self) -> u32 {
+        self.failures
+    }
+
+    /// The next wait, jittered, counting one more failure.
+    pub fn next_wait(&mut self) -> Duration {
+        let wait = Delay::Backoff { max: self.cap() }.with_jitter(fastrand::f64());
+        self.failures = self.failures.saturating_add(1);
+        wait
+    }
+
+    /// A connection ended after `lasted`: a long-lived one starts the count
+    /// again.
+    pub fn ended_after(&mut self, lasted: Duration) {
+        if lasted >= self.max.min(HEALTHY_AFTER) {
+            self.failures = 0;
+        }
+    }
+}
+
+/// The cap of the wait after `failures` failed or short-lived connections:
+/// `min` doubled per failure, at most `max`.
+pub fn reconnect_cap(min: Duration, max: Duration, failures: u32) -> Duration {
+    min.saturating_mul(1u32 << failures.min(20)).min(max)
+}
+
 /// Parses a `Retry-After` value: a number of seconds or an HTTP date.
 pub fn parse_retry_after(value: &str, now: SystemTime) -> Option<Duration> {
     let value = value.trim();
@@ -320,5 +382,27 @@ mod tests {
         let earlier = httpdate::fmt_http_date(now - Duration::from_secs(30));
         assert_eq!(parse_retry_after(&earlier, now), Some(Duration::ZERO));
         assert_eq!(parse_retry_after("soon", now), None);
+    }
+
+    #[test]
+    fn reconnect_doubles_to_its_cap_and_resets_after_a_long_connection() {
+        let mut r = Reconnect::new(Duration::from_millis(100), Duration::from_millis(350));
+        let caps: Vec<u128> = (0..4)
+            .map(|_| {
+                let cap = r.cap();
+                let wait = r.next_wait();
+                assert!(wait <= cap && wait >= cap / 2, "{wait:?} within {cap:?}");
+                cap.as_millis()
+            })
+            .collect();
+        assert_eq!(caps, [100, 200, 350, 350]);
+        r.ended_after(Duration::from_millis(100));
+        assert_eq!(r.failures(), 4, "a short connection keeps the count");
+        r.ended_after(Duration::from_millis(350));
+        assert_eq!(r.failures(), 0);
+        assert_eq!(
+            reconnect_cap(Duration::from_secs(1), Duration::MAX, u32::MAX).as_secs(),
+            1 << 20
+        );
     }
 }

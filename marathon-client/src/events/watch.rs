@@ -4,7 +4,7 @@ use std::pin::Pin;
 use std::task::{Context, Poll};
 use std::time::Duration;
 
-use dcos_auth::retry::Delay;
+use dcos_auth::retry::Reconnect;
 use futures_util::stream::BoxStream;
 use futures_util::{Stream, StreamExt};
 use tokio::time::Instant;
@@ -12,10 +12,6 @@ use tokio::time::Instant;
 use super::{Event, EventFilter, EventStream};
 use crate::client::MarathonClient;
 use crate::error::{Error, Result};
-
-/// How long a connection must last for the backoff to start again from
-/// `min_backoff`.
-const HEALTHY_AFTER: Duration = Duration::from_secs(10);
 
 /// How [`MarathonClient::watch_with`] reconnects.
 ///
@@ -62,9 +58,7 @@ impl WatchOptions {
     /// short-lived connections in a row (0 after a long-lived one); the wait
     /// itself is a random time between half of this and all of it.
     pub fn backoff_cap(&self, failures: u32) -> Duration {
-        self.min_backoff
-            .saturating_mul(1u32 << failures.min(20))
-            .min(self.max_backoff)
+        dcos_auth::retry::reconnect_cap(self.min_backoff, self.max_backoff, failures)
     }
 }
 
@@ -127,9 +121,8 @@ impl MarathonClient {
         let state = State {
             client: self.clone(),
             filter,
-            options,
+            reconnect: Reconnect::new(options.min_backoff, options.max_backoff),
             phase: Phase::Connect,
-            failures: 0,
             connected_before: false,
         };
         Watch {
@@ -157,10 +150,9 @@ pub(crate) fn ends_watch(err: &Error) -> bool {
 struct State {
     client: MarathonClient,
     filter: EventFilter,
-    options: WatchOptions,
     phase: Phase,
-    /// Failed or short-lived connections in a row.
-    failures: u32,
+    /// The backoff, counting failed or short-lived connections in a row.
+    reconnect: Reconnect,
     connected_before: bool,
 }
 
@@ -179,9 +171,7 @@ impl State {
             match std::mem::replace(&mut self.phase, Phase::Done) {
                 Phase::Done => return None,
                 Phase::Wait => {
-                    let cap = self.options.backoff_cap(self.failures);
-                    let wait = Delay::Backoff { max: cap }.with_jitter(fastrand::f64());
-                    self.failures = self.failures.saturating_add(1);
+                    let wait = self.reconnect.next_wait();
                     tokio::time::sleep(wait).await;
                     self.phase = Phase::Connect;
                 }
@@ -204,7 +194,7 @@ impl State {
                         if ends_watch(&err) {
                             tracing::warn!(error = %err, "event stream refused; not reconnecting");
                         } else {
-                            tracing::debug!(error = %err, failures = self.failures, "event stream connection failed");
+                            tracing::debug!(error = %err, failures = self.reconnect.failures(), "event stream connection failed");
                             self.phase = Phase::Wait;
                         }
                         return Some((Err(err), self));
@@ -217,9 +207,7 @@ impl State {
                     }
                     None => {
                         tracing::debug!(url = %events.url(), "event stream ended; reconnecting");
-                        if since.elapsed() >= self.options.max_backoff.min(HEALTHY_AFTER) {
-                            self.failures = 0;
-                        }
+                        self.reconnect.ended_after(since.elapsed());
                         self.phase = Phase::Wait;
                     }
                 },

@@ -6,7 +6,7 @@ use std::task::{Context, Poll};
 use std::time::Duration;
 
 use dcos_auth::http::{Method, Url};
-use dcos_auth::retry::Delay;
+use dcos_auth::retry::Reconnect;
 use futures_util::stream::BoxStream;
 use futures_util::{Stream, StreamExt};
 use tokio::time::Instant;
@@ -16,10 +16,6 @@ use super::subscribe::OperatorEvents;
 use crate::error::{Error, Result};
 use crate::models::OperatorEvent;
 use crate::view::ClusterView;
-
-/// How long a subscription must last for the backoff to start again from
-/// `min_backoff`.
-const HEALTHY_AFTER: Duration = Duration::from_secs(10);
 
 /// How [`Operator::watch_with`] reconnects and detects a dead connection.
 ///
@@ -75,9 +71,7 @@ impl WatchOptions {
     /// short-lived subscriptions in a row (0 after a long-lived one); the
     /// wait itself is a random time between half of this and all of it.
     pub fn backoff_cap(&self, failures: u32) -> Duration {
-        self.min_backoff
-            .saturating_mul(1u32 << failures.min(20))
-            .min(self.max_backoff)
+        dcos_auth::retry::reconnect_cap(self.min_backoff, self.max_backoff, failures)
     }
 
     /// How long a subscription may stay silent before it is taken as dead:
@@ -147,9 +141,9 @@ impl Operator {
     pub fn watch_with(&self, options: WatchOptions) -> Watch {
         let state = State {
             operator: self.clone(),
+            reconnect: Reconnect::new(options.min_backoff, options.max_backoff),
             options,
             phase: Phase::Connect,
-            failures: 0,
             subscribed_before: false,
         };
         Watch {
@@ -187,7 +181,7 @@ struct State {
     options: WatchOptions,
     phase: Phase,
     /// Failed or short-lived subscriptions in a row.
-    failures: u32,
+    reconnect: Reconnect,
     subscribed_before: bool,
 }
 
@@ -205,9 +199,7 @@ enum Phase {
 
 impl State {
     fn ended(&mut self, since: Instant) {
-        if since.elapsed() >= self.options.max_backoff.min(HEALTHY_AFTER) {
-            self.failures = 0;
-        }
+        self.reconnect.ended_after(since.elapsed());
         self.phase = Phase::Wait;
     }
 
@@ -216,9 +208,7 @@ impl State {
             match std::mem::replace(&mut self.phase, Phase::Done) {
                 Phase::Done => return None,
                 Phase::Wait => {
-                    let cap = self.options.backoff_cap(self.failures);
-                    let wait = Delay::Backoff { max: cap }.with_jitter(fastrand::f64());
-                    self.failures = self.failures.saturating_add(1);
+                    let wait = self.reconnect.next_wait();
                     tokio::time::sleep(wait).await;
                     self.phase = Phase::Connect;
                 }
