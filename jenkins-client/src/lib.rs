@@ -1,6 +1,9 @@
 //! Typed client for the Jenkins remote access API.
 //!
-//! **Status: skeleton.** This crate compiles but has no API yet; it is filled in by
-//! the Jenkins issue. It will hold `JenkinsClient` on a shared [`dcos_auth::HttpCore`],
-//! with jobs and folders, `config.xml`, builds with parameters, the queue,
-//! progressive console output and CSRF crumbs.
+//! **Status: in progress.** Models for builds, the queue, nodes, Pipeline stage
+//! view and test reports, the progressive console decoder and the queue-item
+//! wait decision.
+
+pub mod console;
+pub mod models;
+pub mod queue;
