@@ -481,6 +481,13 @@ impl<'a> Builds<'a> {
     }
 }
 
+fn write_error(relative_path: &str, e: std::io::Error) -> Error {
+    Error::Io {
+        what: format!("writing the artifact {relative_path:?} failed"),
+        source: std::sync::Arc::new(e),
+    }
+}
+
 /// `Ok(None)` for [`Error::NotFound`].
 pub(crate) fn not_found_as_none<T>(result: Result<T>) -> Result<Option<T>> {
     match result {

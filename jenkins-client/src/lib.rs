@@ -60,18 +60,25 @@ mod crumb;
 mod error;
 mod jobs;
 pub mod models;
+mod nodes;
 pub mod path;
 mod queue;
 mod tree;
+mod wfapi;
 
 pub use crate::builds::{
     BuildParams, BuildSelector, BuildWait, Builds, ParamValue, Trigger, build_tree,
     queue_id_from_location, require_success,
 };
 pub use crate::client::{JenkinsAuth, JenkinsClient, VERSION_HEADER};
+pub use crate::console::Console;
 pub use crate::crumb::{Crumb, CrumbPolicy};
 pub use crate::error::{Error, Result};
 pub use crate::jobs::{FOLDER_MODE, Jobs};
+pub use crate::nodes::{BUILT_IN_NODE, LEGACY_MASTER_NODE, Nodes, computer_tree};
 pub use crate::path::{JobPath, Rebased, branch_name, rebase};
-pub use crate::queue::{QueueDecision, QueuePoll, WaitReason, decide};
+pub use crate::queue::{
+    BuildQueue, QueueDecision, QueuePoll, StartedBuild, WaitReason, decide, queue_item_tree,
+};
 pub use crate::tree::Tree;
+pub use crate::wfapi::Pipeline;
