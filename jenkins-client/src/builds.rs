@@ -409,18 +409,14 @@ impl<'a> Builds<'a> {
         let mut written = 0u64;
         while let Some(chunk) = stream.next().await {
             let chunk = chunk?;
-            out.write_all(&chunk).await.map_err(|e| {
-                Error::InvalidRequest(format!(
-                    "writing the artifact {relative_path:?} failed: {e}"
-                ))
-            })?;
+            out.write_all(&chunk)
+                .await
+                .map_err(|e| write_error(relative_path, e))?;
             written += chunk.len() as u64;
         }
-        out.flush().await.map_err(|e| {
-            Error::InvalidRequest(format!(
-                "writing the artifact {relative_path:?} failed: {e}"
-            ))
-        })?;
+        out.flush()
+            .await
+            .map_err(|e| write_error(relative_path, e))?;
         Ok(written)
     }
 
