@@ -57,6 +57,7 @@ mod client;
 mod crumb;
 mod error;
 mod jobs;
+pub mod models;
 pub mod path;
 mod tree;
 
