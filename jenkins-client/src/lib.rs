@@ -59,11 +59,15 @@ mod error;
 mod jobs;
 pub mod models;
 pub mod path;
+mod server;
 mod tree;
+mod views;
 
 pub use crate::client::{JenkinsAuth, JenkinsClient, VERSION_HEADER};
 pub use crate::crumb::{Crumb, CrumbPolicy};
 pub use crate::error::{Error, Result};
-pub use crate::jobs::{FOLDER_MODE, Jobs};
+pub use crate::jobs::{FOLDER_MODE, GET_RANGE, Jobs, LIST_PAGE, job_tree};
 pub use crate::path::{JobPath, Rebased, branch_name, rebase};
+pub use crate::server::Server;
 pub use crate::tree::Tree;
+pub use crate::views::Views;
