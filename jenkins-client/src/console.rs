@@ -26,7 +26,7 @@ mod progress;
 
 use bytes::Bytes;
 use dcos_auth::Request;
-use futures_util::Stream;
+use futures_util::StreamExt;
 use futures_util::stream::BoxStream;
 
 use crate::builds::BuildSelector;
@@ -110,7 +110,7 @@ impl Console<'_> {
         job: &JobPath,
         build: u64,
         options: FollowOptions,
-    ) -> impl Stream<Item = Result<ConsoleLine>> + Send + 'static {
-        follow::lines(self.follow(job, build, options), options.max_line)
+    ) -> BoxStream<'static, Result<ConsoleLine>> {
+        follow::lines(self.follow(job, build, options), options.max_line).boxed()
     }
 }

@@ -4,16 +4,101 @@
 
 use bytes::Bytes;
 use dcos_auth::Request;
+use serde::de::DeserializeOwned;
 
 use crate::client::JenkinsClient;
 use crate::error::{Error, Result};
+use crate::models::{Job, JobList, JobSummary};
 use crate::path::{JobPath, endpoint_in};
+use crate::tree::Tree;
 
 /// The `mode` of `createItem` that makes a folder (CloudBees Folders plugin).
 pub const FOLDER_MODE: &str = "com.cloudbees.hudson.plugins.folder.Folder";
 
 /// The content type Jenkins reads `config.xml` bodies as.
 const XML: &str = "application/xml";
+
+/// How many jobs one list request asks for (`jobs[…]{start,start+PAGE}`).
+pub const LIST_PAGE: u32 = 100;
+
+/// How many builds, and how many jobs of a folder, [`Jobs::get`] asks for.
+pub const GET_RANGE: u32 = 100;
+
+/// The fields of a job in a list.
+fn summary_tree() -> Tree {
+    Tree::new().fields(["_class", "name", "fullName", "url", "color"])
+}
+
+/// The fields [`Jobs::get`] asks for: the common, project and folder fields,
+/// with every list ranged.
+pub fn job_tree() -> Tree {
+    let build = || Tree::new().fields(["_class", "number", "url", "displayName"]);
+    let mut tree = Tree::new()
+        .fields([
+            "_class",
+            "name",
+            "fullName",
+            "displayName",
+            "fullDisplayName",
+            "description",
+            "url",
+            "color",
+            "buildable",
+            "disabled",
+            "inQueue",
+            "nextBuildNumber",
+            "concurrentBuild",
+        ])
+        .nested_range(
+            "builds",
+            build().fields(["building", "result", "timestamp", "queueId"]),
+            0..GET_RANGE,
+        );
+    for name in [
+        "firstBuild",
+        "lastBuild",
+        "lastCompletedBuild",
+        "lastFailedBuild",
+        "lastStableBuild",
+        "lastSuccessfulBuild",
+        "lastUnstableBuild",
+        "lastUnsuccessfulBuild",
+    ] {
+        tree = tree.nested(name, build());
+    }
+    tree.nested(
+        "healthReport",
+        Tree::new().fields(["description", "score", "iconClassName", "iconUrl"]),
+    )
+    .nested(
+        "property",
+        Tree::new().field("_class").nested(
+            "parameterDefinitions",
+            Tree::new()
+                .fields(["_class", "name", "type", "description", "choices"])
+                .nested(
+                    "defaultParameterValue",
+                    Tree::new().fields(["_class", "name", "value"]),
+                ),
+        ),
+    )
+    .nested(
+        "queueItem",
+        Tree::new().fields([
+            "_class",
+            "id",
+            "why",
+            "blocked",
+            "buildable",
+            "stuck",
+            "inQueueSince",
+            "url",
+        ]),
+    )
+    .nested_range("jobs", summary_tree(), 0..GET_RANGE)
+    .nested("views", Tree::new().fields(["_class", "name", "url"]))
+    .nested("primaryView", Tree::new().fields(["_class", "name", "url"]))
+}
 
 /// Jobs and folders. Made by [`JenkinsClient::jobs`].
 #[derive(Debug, Clone, Copy)]
@@ -29,6 +114,93 @@ impl JenkinsClient {
 }
 
 impl Jobs<'_> {
+    /// Every job in the root (`None`) or in a folder, one level deep:
+    /// `GET [job/…/]api/json?tree=jobs[_class,name,fullName,url,color]{0,100}`,
+    /// then the next pages (`{100,200}`…) until one comes back short, so
+    /// no job is left out and no request is unbounded. Walk into folders
+    /// with [`JobSummary::kind`] and another `list`.
+    pub async fn list(&self, folder: Option<&JobPath>) -> Result<Vec<JobSummary>> {
+        let mut jobs: Vec<JobSummary> = Vec::new();
+        let mut start = 0;
+        loop {
+            let page = self.list_page(folder, start, start + LIST_PAGE).await?;
+            let got = page.len();
+            // A server that ignores ranges sends everything every time.
+            let repeated =
+                start > 0 && page.first().map(|j| &j.name) == jobs.first().map(|j| &j.name);
+            if repeated {
+                break;
+            }
+            jobs.extend(page);
+            if got != LIST_PAGE as usize {
+                break;
+            }
+            start += LIST_PAGE;
+        }
+        Ok(jobs)
+    }
+
+    /// One page of [`list`](Self::list): the jobs `start..end` (end excluded).
+    pub async fn list_page(
+        &self,
+        folder: Option<&JobPath>,
+        start: u32,
+        end: u32,
+    ) -> Result<Vec<JobSummary>> {
+        let tree = Tree::new()
+            .field("_class")
+            .nested_range("jobs", summary_tree(), start..end);
+        let list: JobList = self
+            .client
+            .json(Request::get(endpoint_in(folder, ["api", "json"])).query("tree", tree))
+            .await?;
+        Ok(list.jobs)
+    }
+
+    /// The job, folder or multibranch project at `path`, sorted by its
+    /// `_class`: `GET job/…/api/json?tree=…` with [`job_tree`] (the last
+    /// 100 builds, the first 100 jobs of a folder; [`list`](Self::list)
+    /// pages through all of them). A 404 is [`Error::NotFound`]: the job is
+    /// absent or the credentials may not read it.
+    pub async fn get(&self, path: &JobPath) -> Result<Job> {
+        self.get_as(path, &job_tree()).await
+    }
+
+    /// Like [`get`](Self::get), but `Ok(None)` on a 404 (absent or not
+    /// readable).
+    pub async fn get_opt(&self, path: &JobPath) -> Result<Option<Job>> {
+        match self.get(path).await {
+            Ok(job) => Ok(Some(job)),
+            Err(err) if err.is_not_found() => Ok(None),
+            Err(err) => Err(err),
+        }
+    }
+
+    /// The job decoded as `T` with a `tree=` of your own, for fields
+    /// [`job_tree`] does not ask for.
+    pub async fn get_as<T: DeserializeOwned>(&self, path: &JobPath, tree: &Tree) -> Result<T> {
+        self.client
+            .json(Request::get(path.endpoint(["api", "json"])).query("tree", tree))
+            .await
+    }
+
+    /// Whether the job can be seen: `GET job/…/api/json?tree=_class` answers
+    /// 200 (`true`) or 404 (`false`).
+    ///
+    /// **A `false` is not proof that the name is free.** Jenkins answers 404
+    /// to a user without `Item/Read` on the job (and 403 only to one with
+    /// `Item/Discover`), so a job hidden from these credentials looks absent.
+    /// Creating it then fails with 400 "already exists"; treat that as a
+    /// conflict, not as a bug.
+    pub async fn exists(&self, path: &JobPath) -> Result<bool> {
+        let tree = Tree::new().field("_class");
+        match self.get_as::<serde_json::Value>(path, &tree).await {
+            Ok(_) => Ok(true),
+            Err(err) if err.is_not_found() => Ok(false),
+            Err(err) => Err(err),
+        }
+    }
+
     /// Creates the job `path` (in the root or in its folder) from a
     /// `config.xml`: `POST <folder>/createItem?name=<name>` with
     /// `Content-Type: application/xml`. Jenkins answers 400 when the name is

@@ -63,7 +63,9 @@ pub mod models;
 mod nodes;
 pub mod path;
 mod queue;
+mod server;
 mod tree;
+mod views;
 mod wfapi;
 
 pub use crate::builds::{
@@ -74,11 +76,13 @@ pub use crate::client::{JenkinsAuth, JenkinsClient, VERSION_HEADER};
 pub use crate::console::Console;
 pub use crate::crumb::{Crumb, CrumbPolicy};
 pub use crate::error::{Error, Result};
-pub use crate::jobs::{FOLDER_MODE, Jobs};
+pub use crate::jobs::{FOLDER_MODE, GET_RANGE, Jobs, LIST_PAGE, job_tree};
 pub use crate::nodes::{BUILT_IN_NODE, LEGACY_MASTER_NODE, Nodes, computer_tree};
 pub use crate::path::{JobPath, Rebased, branch_name, rebase};
 pub use crate::queue::{
     BuildQueue, QueueDecision, QueuePoll, StartedBuild, WaitReason, decide, queue_item_tree,
 };
+pub use crate::server::Server;
 pub use crate::tree::Tree;
+pub use crate::views::Views;
 pub use crate::wfapi::Pipeline;

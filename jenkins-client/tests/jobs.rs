@@ -218,3 +218,167 @@ async fn folders_are_created_with_the_folder_mode() {
         .await
         .unwrap();
 }
+
+fn summaries(range: std::ops::Range<u32>) -> serde_json::Value {
+    let jobs: Vec<_> = range
+        .map(|i| {
+            serde_json::json!({
+                "_class": "org.jenkinsci.plugins.workflow.job.WorkflowJob",
+                "name": format!("job-{i}"),
+                "fullName": format!("team/job-{i}"),
+                "url": format!("http://jenkins.marathon.mesos:10104/service/jenkins/job/team/job/job-{i}/"),
+                "color": "blue",
+            })
+        })
+        .collect();
+    serde_json::json!({"_class": "com.cloudbees.hudson.plugins.folder.Folder", "jobs": jobs})
+}
+
+#[tokio::test]
+async fn list_pages_with_ranges_until_a_short_page() {
+    let server = guarded_server().await;
+    let tree = |start: u32| {
+        format!(
+            "_class,jobs[_class,name,fullName,url,color]{{{start},{}}}",
+            start + 100
+        )
+    };
+    for (start, jobs) in [(0, 0..100), (100, 100..200), (200, 200..230)] {
+        Mock::given(method("GET"))
+            .and(path("/job/team/api/json"))
+            .and(query_param("tree", tree(start).as_str()))
+            .respond_with(ResponseTemplate::new(200).set_body_json(summaries(jobs)))
+            .expect(1)
+            .mount(&server)
+            .await;
+    }
+    let jenkins = client(&server);
+    let jobs = jenkins.jobs().list(Some(&job("team"))).await.unwrap();
+    assert_eq!(jobs.len(), 230);
+    assert_eq!(jobs[229].name, "job-229");
+    assert_eq!(
+        jobs[0].kind(),
+        Some(jenkins_client::models::JobKind::WorkflowJob)
+    );
+    let url = jenkins.rebase(jobs[0].url.as_deref().unwrap()).unwrap();
+    assert_eq!(
+        url.url.as_str(),
+        format!("{}/job/team/job/job-0/", server.uri())
+    );
+}
+
+#[tokio::test]
+async fn list_stops_when_the_server_ignores_ranges() {
+    let server = guarded_server().await;
+    Mock::given(method("GET"))
+        .and(path("/api/json"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(summaries(0..100)))
+        .expect(2)
+        .mount(&server)
+        .await;
+    let jobs = client(&server).jobs().list(None).await.unwrap();
+    assert_eq!(jobs.len(), 100, "the repeated page is not appended");
+}
+
+#[tokio::test]
+async fn get_sorts_jobs_by_class_with_a_bounded_tree() {
+    let server = guarded_server().await;
+    let tree = jenkins_client::job_tree().to_string();
+    assert!(tree.contains(
+        "builds[_class,number,url,displayName,building,result,timestamp,queueId]{0,100}"
+    ));
+    assert!(tree.contains("jobs[_class,name,fullName,url,color]{0,100}"));
+    assert!(!tree.contains("depth"));
+    let cases = [
+        ("free", "hudson.model.FreeStyleProject"),
+        ("pipe", "org.jenkinsci.plugins.workflow.job.WorkflowJob"),
+        ("fold", "com.cloudbees.hudson.plugins.folder.Folder"),
+        (
+            "multi",
+            "org.jenkinsci.plugins.workflow.multibranch.WorkflowMultiBranchProject",
+        ),
+        ("matrix", "hudson.matrix.MatrixProject"),
+    ];
+    for (name, class) in cases {
+        Mock::given(method("GET"))
+            .and(path(format!("/job/{name}/api/json").as_str()))
+            .and(query_param("tree", tree.as_str()))
+            .respond_with(ResponseTemplate::new(200).set_body_json(serde_json::json!({
+                "_class": class, "name": name, "fullName": name,
+                "color": "notbuilt", "nextBuildNumber": 1, "builds": [],
+                "lastBuild": null,
+            })))
+            .expect(1)
+            .mount(&server)
+            .await;
+    }
+    let jenkins = client(&server);
+    use jenkins_client::models::Job;
+    let mut kinds = Vec::new();
+    for (name, _) in cases {
+        let got = jenkins.jobs().get(&job(name)).await.unwrap();
+        assert_eq!(got.info().name, name);
+        assert_eq!(got.info().last_build, None);
+        kinds.push(match got {
+            Job::FreeStyle(_) => "freestyle",
+            Job::Workflow(_) => "workflow",
+            Job::Folder(_) => "folder",
+            Job::MultiBranch(_) => "multibranch",
+            Job::Unknown(_) => "unknown",
+            _ => "other",
+        });
+    }
+    assert_eq!(
+        kinds,
+        ["freestyle", "workflow", "folder", "multibranch", "unknown"]
+    );
+}
+
+#[tokio::test]
+async fn get_opt_and_exists_read_404_as_absent_or_hidden() {
+    let server = guarded_server().await;
+    Mock::given(method("GET"))
+        .and(path("/job/ghost/api/json"))
+        .respond_with(ResponseTemplate::new(404))
+        .expect(2)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/job/there/api/json"))
+        .and(query_param("tree", "_class"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(serde_json::json!({"_class": "hudson.model.FreeStyleProject"})),
+        )
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/job/secret/api/json"))
+        .respond_with(ResponseTemplate::new(403))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let jobs = client(&server);
+    assert_eq!(jobs.jobs().get_opt(&job("ghost")).await.unwrap(), None);
+    assert!(!jobs.jobs().exists(&job("ghost")).await.unwrap());
+    assert!(jobs.jobs().exists(&job("there")).await.unwrap());
+    let err = jobs.jobs().exists(&job("secret")).await.unwrap_err();
+    assert!(matches!(err, Error::Forbidden { .. }), "{err:?}");
+}
+
+#[tokio::test]
+async fn a_payload_that_is_not_a_job_names_the_field() {
+    let server = guarded_server().await;
+    Mock::given(method("GET"))
+        .and(path("/job/odd/api/json"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(serde_json::json!({"name": "odd", "nextBuildNumber": "x"})),
+        )
+        .expect(1)
+        .mount(&server)
+        .await;
+    let err = client(&server).jobs().get(&job("odd")).await.unwrap_err();
+    assert!(err.to_string().contains("nextBuildNumber"), "{err}");
+}

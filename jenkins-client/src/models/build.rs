@@ -10,6 +10,7 @@ use serde::ser::{Serialize, Serializer};
 use serde_json::{Map, Value};
 
 use super::tagged::{class_of, variant};
+use super::{BuildRef, ParameterValue};
 
 string_enum! {
     /// How a finished build ended (`hudson.model.Result`).
@@ -127,7 +128,7 @@ impl Build {
     /// The value of parameter `name`, if the build has it.
     pub fn parameter(&self, name: &str) -> Option<&Value> {
         self.parameters()
-            .find(|p| p.name == name)
+            .find(|p| p.name.as_deref() == Some(name))
             .and_then(|p| p.value.as_ref())
     }
 
@@ -148,21 +149,6 @@ impl Build {
             .chain(self.change_set.iter())
             .filter_map(|set| set.items.as_deref())
             .flatten()
-    }
-}
-
-json_model! {
-    /// A reference to a build: `{number, url}` (`lastBuild`, `executable`,
-    /// `builds[number,queueId,url]`…).
-    pub struct BuildRef {
-        /// The Java class.
-        "_class" class: Option<String>,
-        /// The build number.
-        "number" number: u64,
-        /// The absolute URL, to be rebased, not followed.
-        "url" url: Option<String>,
-        /// The queue item that started it (only when asked for).
-        "queueId" queue_id: Option<u64>,
     }
 }
 
@@ -300,21 +286,7 @@ json_model! {
     }
 }
 
-json_model! {
-    /// One parameter value: `hudson.model.StringParameterValue`,
-    /// `BooleanParameterValue`, `PasswordParameterValue` (no `value`),
-    /// `FileParameterValue`…
-    pub struct ParameterValue {
-        /// The Java class.
-        "_class" class: Option<String>,
-        /// The parameter name.
-        "name" name: String,
-        /// The value: a string, a boolean, a number; absent for passwords and
-        /// files.
-        "value" value: Option<Value>,
-    }
-}
-
+/// Reading a parameter's value.
 impl ParameterValue {
     /// The value as text, when it is a string.
     pub fn as_str(&self) -> Option<&str> {

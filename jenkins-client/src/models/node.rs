@@ -8,7 +8,7 @@
 use dcos_auth::json_model;
 use serde_json::{Map, Value};
 
-use super::build::BuildRef;
+use super::BuildRef;
 
 json_model! {
     /// `GET computer/api/json`: every node.

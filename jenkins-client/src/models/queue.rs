@@ -12,8 +12,9 @@ use serde::de::{Deserialize, Deserializer};
 use serde::ser::{Serialize, Serializer};
 use serde_json::{Map, Value};
 
-use super::build::{BuildAction, BuildRef};
+use super::build::BuildAction;
 use super::tagged::{class_of, short_class, variant};
+use super::{BallColor, BuildRef};
 
 /// The Java class of a Pipeline `node {}` request waiting in the queue. Its
 /// task has no `name` and no `url`.
@@ -235,7 +236,7 @@ json_model! {
         /// The job's absolute URL, to be rebased, not followed.
         "url" url: Option<String>,
         /// The job's ball colour, such as `blue_anime`.
-        "color" color: Option<String>,
+        "color" color: Option<BallColor>,
     }
 }
 
