@@ -280,17 +280,30 @@ impl Jobs<'_> {
         Ok(())
     }
 
-    /// Renames the job within its folder: `POST doRename?newName=<name>`.
-    /// Returns the new path.
+    /// Renames the job or folder within its folder:
+    /// `POST confirmRename?newName=<name>` (Jenkins 2.110 and later, for
+    /// jobs and folders alike), or on a 404 from an older server the
+    /// deprecated `POST doRename?newName=<name>`. Returns the new path.
+    /// Jenkins refuses to rename a job while it builds.
     pub async fn rename(&self, path: &JobPath, new_name: &str) -> Result<JobPath> {
         let renamed = match path.parent() {
             Some(parent) => parent.child(new_name)?,
             None => JobPath::from_names([new_name])?,
         };
-        let request = Request::post(path.endpoint(["doRename"]))
-            .query("newName", new_name)
-            .body(Bytes::new(), "application/x-www-form-urlencoded");
-        self.client.post(request).await?;
+        let request = |action: &str| {
+            Request::post(path.endpoint([action]))
+                .query("newName", new_name)
+                .body(Bytes::new(), "application/x-www-form-urlencoded")
+        };
+        match self.client.post(request("confirmRename")).await {
+            Err(err) if err.is_not_found() => {
+                tracing::debug!(job = %path, "no confirmRename (Jenkins before 2.110): using doRename");
+                self.client.post(request("doRename")).await?;
+            }
+            result => {
+                result?;
+            }
+        }
         Ok(renamed)
     }
 

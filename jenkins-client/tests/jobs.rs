@@ -175,12 +175,12 @@ async fn copy_within_a_folder_by_name_and_across_by_full_name() {
 }
 
 #[tokio::test]
-async fn rename_returns_the_new_path() {
+async fn rename_uses_confirm_rename_and_returns_the_new_path() {
     let server = guarded_server().await;
     Mock::given(method("POST"))
-        .and(path("/job/f/job/app/doRename"))
+        .and(path("/job/f/job/app/confirmRename"))
         .and(query_param("newName", "app 2"))
-        .respond_with(ResponseTemplate::new(302))
+        .respond_with(ResponseTemplate::new(302).insert_header("location", "../app%202"))
         .expect(1)
         .mount(&server)
         .await;
@@ -196,6 +196,30 @@ async fn rename_returns_the_new_path() {
         .await
         .unwrap_err();
     assert!(matches!(err, Error::InvalidJobPath { .. }), "{err:?}");
+}
+
+#[tokio::test]
+async fn rename_falls_back_to_do_rename_on_old_servers() {
+    let server = guarded_server().await;
+    Mock::given(method("POST"))
+        .and(path("/job/app/confirmRename"))
+        .respond_with(ResponseTemplate::new(404))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/job/app/doRename"))
+        .and(query_param("newName", "web"))
+        .respond_with(ResponseTemplate::new(302))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let renamed = client(&server)
+        .jobs()
+        .rename(&job("app"), "web")
+        .await
+        .unwrap();
+    assert_eq!(renamed, job("web"));
 }
 
 #[tokio::test]
