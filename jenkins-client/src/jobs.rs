@@ -100,6 +100,33 @@ pub fn job_tree() -> Tree {
     .nested("primaryView", Tree::new().fields(["_class", "name", "url"]))
 }
 
+/// What [`Jobs::upsert`] did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Upsert {
+    /// The job did not exist (for these credentials) and was created.
+    Created,
+    /// The job existed and its `config.xml` was replaced.
+    Updated,
+    /// The job existed with exactly this `config.xml`; nothing was sent.
+    Unchanged,
+}
+
+/// Names a 400 "already exists" answer to a create.
+fn already_exists(path: &JobPath, err: Error) -> Error {
+    let taken = err.status().is_some_and(|s| s.as_u16() == 400)
+        && err
+            .body()
+            .is_some_and(|b| b.text().to_ascii_lowercase().contains("already exists"));
+    match err {
+        Error::Http(source) if taken => Error::AlreadyExists {
+            path: path.full_name(),
+            source: Box::new(source),
+        },
+        other => other,
+    }
+}
+
 /// Jobs and folders. Made by [`JenkinsClient::jobs`].
 #[derive(Debug, Clone, Copy)]
 pub struct Jobs<'a> {
@@ -203,14 +230,43 @@ impl Jobs<'_> {
 
     /// Creates the job `path` (in the root or in its folder) from a
     /// `config.xml`: `POST <folder>/createItem?name=<name>` with
-    /// `Content-Type: application/xml`. Jenkins answers 400 when the name is
-    /// taken or the XML is not a job.
+    /// `Content-Type: application/xml`. A taken name is
+    /// [`Error::AlreadyExists`]; Jenkins answers other bad requests (XML that
+    /// is not a job, a name with `?*/\%!@#$^&|<>[]:;`) with 400 too, kept as
+    /// [`Error::Http`].
     pub async fn create(&self, path: &JobPath, config_xml: impl Into<Bytes>) -> Result<()> {
         let request = Request::post(endpoint_in(path.parent().as_ref(), ["createItem"]))
             .query("name", path.name())
             .body(config_xml, XML);
-        self.client.post(request).await?;
+        self.client
+            .post(request)
+            .await
+            .map_err(|err| already_exists(path, err))?;
         Ok(())
+    }
+
+    /// Creates the job from `config_xml`, or replaces the `config.xml` of
+    /// the job already there, and says which it did.
+    ///
+    /// It reads the job's `config.xml` first: a 404 there means absent *or
+    /// hidden*, so it then creates the job, and a hidden job surfaces as
+    /// [`Error::AlreadyExists`] rather than being taken for a free name. When
+    /// the stored `config.xml` is byte-for-byte `config_xml`, nothing is
+    /// sent ([`Upsert::Unchanged`]).
+    pub async fn upsert(&self, path: &JobPath, config_xml: impl Into<Bytes>) -> Result<Upsert> {
+        let config_xml = config_xml.into();
+        match self.config(path).await {
+            Ok(current) if current.as_bytes() == config_xml.as_ref() => Ok(Upsert::Unchanged),
+            Ok(_) => {
+                self.update_config(path, config_xml).await?;
+                Ok(Upsert::Updated)
+            }
+            Err(err) if err.is_not_found() => {
+                self.create(path, config_xml).await?;
+                Ok(Upsert::Created)
+            }
+            Err(err) => Err(err),
+        }
     }
 
     /// Creates the folder `path` (in the root or in its parent folder):
@@ -222,7 +278,10 @@ impl Jobs<'_> {
             .query("name", path.name())
             .query("mode", FOLDER_MODE)
             .body(Bytes::new(), "application/x-www-form-urlencoded");
-        self.client.post(request).await?;
+        self.client
+            .post(request)
+            .await
+            .map_err(|err| already_exists(path, err))?;
         Ok(())
     }
 
@@ -276,7 +335,10 @@ impl Jobs<'_> {
             .query("mode", "copy")
             .query("from", source)
             .body(Bytes::new(), "application/x-www-form-urlencoded");
-        self.client.post(request).await?;
+        self.client
+            .post(request)
+            .await
+            .map_err(|err| already_exists(to, err))?;
         Ok(())
     }
 

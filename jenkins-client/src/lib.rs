@@ -66,7 +66,7 @@ mod views;
 pub use crate::client::{JenkinsAuth, JenkinsClient, VERSION_HEADER};
 pub use crate::crumb::{Crumb, CrumbPolicy};
 pub use crate::error::{Error, Result};
-pub use crate::jobs::{FOLDER_MODE, GET_RANGE, Jobs, LIST_PAGE, job_tree};
+pub use crate::jobs::{FOLDER_MODE, GET_RANGE, Jobs, LIST_PAGE, Upsert, job_tree};
 pub use crate::path::{JobPath, Rebased, branch_name, rebase};
 pub use crate::server::Server;
 pub use crate::tree::Tree;

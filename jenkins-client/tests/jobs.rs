@@ -65,9 +65,106 @@ async fn create_reports_a_taken_name_with_the_status_and_body() {
         .create(&job("app"), CONFIG)
         .await
         .unwrap_err();
-    assert!(matches!(err, Error::Http(_)), "{err:?}");
+    assert!(matches!(err, Error::AlreadyExists { .. }), "{err:?}");
     assert_eq!(err.status().map(|s| s.as_u16()), Some(400));
     assert!(err.body().unwrap().text().contains("already exists"));
+}
+
+#[tokio::test]
+async fn a_bad_config_is_a_plain_400() {
+    let server = guarded_server().await;
+    Mock::given(method("POST"))
+        .and(path("/createItem"))
+        .respond_with(ResponseTemplate::new(400).set_body_string("Failed to parse XML"))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let err = client(&server)
+        .jobs()
+        .create(&job("app"), "<nope")
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::Http(_)), "{err:?}");
+}
+
+#[tokio::test]
+async fn upsert_creates_updates_or_leaves_alone() {
+    let server = guarded_server().await;
+    // `new`: absent, created.
+    Mock::given(method("GET"))
+        .and(path("/job/new/config.xml"))
+        .respond_with(ResponseTemplate::new(404))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/createItem"))
+        .and(query_param("name", "new"))
+        .respond_with(ResponseTemplate::new(200))
+        .expect(1)
+        .mount(&server)
+        .await;
+    // `old`: another config, replaced.
+    Mock::given(method("GET"))
+        .and(path("/job/old/config.xml"))
+        .respond_with(ResponseTemplate::new(200).set_body_string("<project/>"))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/job/old/config.xml"))
+        .and(body_string(CONFIG))
+        .respond_with(ResponseTemplate::new(200))
+        .expect(1)
+        .mount(&server)
+        .await;
+    // `same`: the same config, nothing sent.
+    Mock::given(method("GET"))
+        .and(path("/job/same/config.xml"))
+        .respond_with(ResponseTemplate::new(200).set_body_string(CONFIG))
+        .expect(1)
+        .mount(&server)
+        .await;
+    // `hidden`: 404 to read, but the name is taken.
+    Mock::given(method("GET"))
+        .and(path("/job/hidden/config.xml"))
+        .respond_with(ResponseTemplate::new(404))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/createItem"))
+        .and(query_param("name", "hidden"))
+        .respond_with(
+            ResponseTemplate::new(400)
+                .set_body_string("A job already exists with the name ‘hidden’"),
+        )
+        .expect(1)
+        .mount(&server)
+        .await;
+    use jenkins_client::Upsert;
+    let jenkins = client(&server);
+    assert_eq!(
+        jenkins.jobs().upsert(&job("new"), CONFIG).await.unwrap(),
+        Upsert::Created
+    );
+    assert_eq!(
+        jenkins.jobs().upsert(&job("old"), CONFIG).await.unwrap(),
+        Upsert::Updated
+    );
+    assert_eq!(
+        jenkins.jobs().upsert(&job("same"), CONFIG).await.unwrap(),
+        Upsert::Unchanged
+    );
+    let err = jenkins
+        .jobs()
+        .upsert(&job("hidden"), CONFIG)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&err, Error::AlreadyExists { path, .. } if path == "hidden"),
+        "{err:?}"
+    );
 }
 
 #[tokio::test]
