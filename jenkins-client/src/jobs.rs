@@ -285,6 +285,24 @@ impl Jobs<'_> {
         Ok(())
     }
 
+    /// Makes sure the folder `path` and every folder above it exist,
+    /// creating the missing ones from the top down. Returns how many it
+    /// created. A folder that exists but is hidden from these credentials
+    /// fails its create with [`Error::AlreadyExists`].
+    pub async fn ensure_folders(&self, path: &JobPath) -> Result<usize> {
+        let mut created = 0;
+        let mut names = Vec::with_capacity(path.names().len());
+        for name in path.names() {
+            names.push(name.clone());
+            let folder = JobPath::from_names(names.clone())?;
+            if !self.exists(&folder).await? {
+                self.create_folder(&folder).await?;
+                created += 1;
+            }
+        }
+        Ok(created)
+    }
+
     /// The job's `config.xml`, as Jenkins stores it (often XML 1.1 or
     /// with a `version='1.1'` header).
     pub async fn config(&self, path: &JobPath) -> Result<String> {

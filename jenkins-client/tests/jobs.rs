@@ -503,3 +503,61 @@ async fn a_payload_that_is_not_a_job_names_the_field() {
     let err = client(&server).jobs().get(&job("odd")).await.unwrap_err();
     assert!(err.to_string().contains("nextBuildNumber"), "{err}");
 }
+
+#[tokio::test]
+async fn ensure_folders_creates_the_missing_ones_top_down() {
+    let server = guarded_server().await;
+    Mock::given(method("GET"))
+        .and(path("/job/team/api/json"))
+        .and(query_param("tree", "_class"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(
+            serde_json::json!({"_class": "com.cloudbees.hudson.plugins.folder.Folder"}),
+        ))
+        .expect(1)
+        .mount(&server)
+        .await;
+    for missing in [
+        "/job/team/job/apps/api/json",
+        "/job/team/job/apps/job/web/api/json",
+    ] {
+        Mock::given(method("GET"))
+            .and(path(missing))
+            .respond_with(ResponseTemplate::new(404))
+            .expect(1)
+            .mount(&server)
+            .await;
+    }
+    for (parent, name) in [
+        ("/job/team/createItem", "apps"),
+        ("/job/team/job/apps/createItem", "web"),
+    ] {
+        Mock::given(method("POST"))
+            .and(path(parent))
+            .and(query_param("name", name))
+            .and(query_param(
+                "mode",
+                "com.cloudbees.hudson.plugins.folder.Folder",
+            ))
+            .respond_with(ResponseTemplate::new(302))
+            .expect(1)
+            .mount(&server)
+            .await;
+    }
+    let created = client(&server)
+        .jobs()
+        .ensure_folders(&job("team/apps/web"))
+        .await
+        .unwrap();
+    assert_eq!(created, 2);
+    let order: Vec<String> = requests(&server).await;
+    assert_eq!(
+        order,
+        [
+            "GET /job/team/api/json",
+            "GET /job/team/job/apps/api/json",
+            "POST /job/team/createItem",
+            "GET /job/team/job/apps/job/web/api/json",
+            "POST /job/team/job/apps/createItem",
+        ]
+    );
+}
