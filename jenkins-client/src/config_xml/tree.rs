@@ -273,6 +273,12 @@ mod tests {
     }
 
     #[test]
+    fn a_byte_order_mark_is_skipped() {
+        let root = parse("\u{FEFF}<?xml version='1.1' encoding='UTF-8'?>\n<project/>").unwrap();
+        assert_eq!(root.name, "project");
+    }
+
+    #[test]
     fn depth_is_capped() {
         let deep = "<a>".repeat(MAX_DEPTH + 1) + &"</a>".repeat(MAX_DEPTH + 1);
         assert!(matches!(
