@@ -383,7 +383,7 @@ fn an_unlimited_log_rotator_is_the_same_as_none() {
 
 #[test]
 fn legacy_top_level_log_rotator_is_read() {
-    let current = r#"<project><logRotator class="hudson.tasks.LogRotator"><daysToKeep>7</daysToKeep><numToKeep>-1</numToKeep></logRotator></project>"#;
+    let current = r#"<project><logRotator class="hudson.tasks.LogRotator"><daysToKeep>7</daysToKeep><numToKeep>-1</numToKeep></logRotator><canRoam>true</canRoam></project>"#;
     assert!(
         differences(
             FreestyleConfig::new().discarder(LogRotator::default().days_to_keep(7)),
@@ -394,6 +394,27 @@ fn legacy_top_level_log_rotator_is_read() {
     assert_eq!(
         differences(FreestyleConfig::new(), current),
         [Difference::Discarder]
+    );
+}
+
+#[test]
+fn a_job_without_can_roam_is_tied_to_the_controller() {
+    // XStream leaves a missing boolean at false, and Jenkins then runs the job
+    // on the controller: not what a job that may run anywhere wants.
+    let JobConfig::Freestyle(f) = JobConfig::parse("<project/>").unwrap() else {
+        panic!()
+    };
+    assert_eq!(f.label.as_deref(), Some(""));
+    assert_eq!(
+        differences(FreestyleConfig::new(), "<project/>"),
+        [Difference::Label]
+    );
+    assert!(
+        differences(
+            FreestyleConfig::new(),
+            "<project><canRoam>true</canRoam></project>"
+        )
+        .is_empty()
     );
 }
 

@@ -90,6 +90,14 @@ fn freestyle_round_trips() {
             .into(),
     );
     round_trip(FreestyleConfig::new().into());
+    // The controller: canRoam=false and no assignedNode.
+    let controller = FreestyleConfig::new().label("");
+    round_trip(controller.clone().into());
+    let xml = controller.to_xml().unwrap();
+    assert!(
+        xml.contains("<canRoam>false</canRoam>") && !xml.contains("assignedNode"),
+        "{xml}"
+    );
 }
 
 #[test]
@@ -270,7 +278,7 @@ fn invalid_configurations_are_refused() {
         empty_path.to_xml(),
         Err(ConfigXmlError::Invalid(_))
     ));
-    let empty_label = FreestyleConfig::new().label("");
+    let empty_label = FreestyleConfig::new().label("  ");
     assert!(matches!(
         empty_label.to_xml(),
         Err(ConfigXmlError::Invalid(_))

@@ -87,6 +87,16 @@ fn same_opt_ident(a: Option<&str>, b: Option<&str>) -> bool {
     same_ident(a.unwrap_or_default(), b.unwrap_or_default())
 }
 
+/// Labels: "anywhere" (`None`) differs from any label, even the empty one
+/// (the controller); label expressions are trimmed by Jenkins.
+fn same_label(a: Option<&str>, b: Option<&str>) -> bool {
+    match (a, b) {
+        (None, None) => true,
+        (Some(a), Some(b)) => same_ident(a, b),
+        _ => false,
+    }
+}
+
 fn same_definition(a: &PipelineDefinition, b: &PipelineDefinition) -> bool {
     match (a, b) {
         (
@@ -183,7 +193,7 @@ pub fn compare(desired: &JobConfig, current: &JobConfig) -> Comparison {
                 Difference::Parameters,
             );
             check(
-                same_opt_ident(d.label.as_deref(), c.label.as_deref()),
+                same_label(d.label.as_deref(), c.label.as_deref()),
                 Difference::Label,
             );
             check(d.steps == c.steps, Difference::Steps);

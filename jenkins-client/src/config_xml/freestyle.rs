@@ -49,8 +49,9 @@ pub struct FreestyleConfig {
     /// The label expression builds must run on (`<assignedNode>` with
     /// `<canRoam>false</canRoam>`); `None` lets builds run anywhere.
     ///
-    /// Read from a server, `canRoam=false` with no `<assignedNode>` gives
-    /// `Some("")`: Jenkins then ties the job to the controller.
+    /// `Some("")` is the controller itself: `canRoam` false (or absent) with
+    /// no `<assignedNode>`, which is how Jenkins reads such a job. A blank
+    /// label such as `" "` is refused.
     pub label: Option<String>,
     /// Build steps in order.
     pub steps: Vec<BuildStep>,
@@ -137,9 +138,11 @@ impl FreestyleConfig {
         }
         out.empty("scm", &[("class", "hudson.scm.NullSCM")])?;
         match &self.label {
+            // The controller itself: no assignedNode.
+            Some(label) if label.is_empty() => out.boolean("canRoam", false)?,
             Some(label) => {
                 if label.trim().is_empty() {
-                    return Err(ConfigXmlError::Invalid("the label is empty".into()));
+                    return Err(ConfigXmlError::Invalid("the label is blank".into()));
                 }
                 out.text("assignedNode", "label", label)?;
                 out.boolean("canRoam", false)?;
@@ -179,8 +182,11 @@ impl FreestyleConfig {
 
     /// Reads the fields we manage from a `<project>` root.
     pub(crate) fn read(root: &Element) -> Result<Self, ConfigXmlError> {
-        // Jenkins ignores assignedNode while canRoam is true (its default).
-        let label = if root.bool_child("canRoam", true)? {
+        // Jenkins ignores assignedNode while canRoam is true. An absent
+        // canRoam is false: XStream leaves a missing boolean field at its
+        // Java default, and an update through config.xml nulls out missing
+        // fields.
+        let label = if root.bool_child("canRoam", false)? {
             None
         } else {
             Some(

@@ -70,6 +70,10 @@ pub struct PipelineConfig {
     /// The script or where to read it.
     pub definition: PipelineDefinition,
     /// Build parameters in display order.
+    ///
+    /// A Jenkinsfile that calls `properties([...])` rewrites the job's
+    /// parameters, discarder and concurrency on every run; manage them either
+    /// there or here, or every comparison will report a difference.
     pub parameters: Vec<ParameterDefinition>,
     /// How old builds are discarded; `None` keeps them all.
     pub discarder: Option<BuildDiscarder>,
