@@ -158,3 +158,26 @@ fn folder() {
     assert!(compare(&desired, &parsed).is_unchanged());
     assert!(needs_update(&JobConfig::from(FolderConfig::new().description("x")), &xml).unwrap());
 }
+
+#[test]
+fn view_configs_are_items_of_another_kind() {
+    // Real Jenkins XML of a kind we do not generate (XML 1.0 and 1.1 headers):
+    // it parses, is recognised as another kind, and is never written back.
+    for name in [
+        "view_config_listview__node-jenkins.xml",
+        "view_config_listview__jenkins-client-ts.xml",
+    ] {
+        let Some((xml, parsed)) = sample(name) else {
+            return;
+        };
+        assert_eq!(
+            parsed,
+            JobConfig::Other {
+                root: "hudson.model.ListView".into()
+            },
+            "{name}"
+        );
+        assert!(parsed.to_xml().is_err());
+        assert!(needs_update(&JobConfig::from(FolderConfig::new()), &xml).unwrap());
+    }
+}

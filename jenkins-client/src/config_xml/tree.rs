@@ -273,6 +273,17 @@ mod tests {
     }
 
     #[test]
+    fn declared_entities_are_not_expanded() {
+        // No DTD processing: a document cannot pull in files or grow itself.
+        let xml = "<!DOCTYPE p [<!ENTITY e SYSTEM \"file:///etc/passwd\">]><p><d>&e;</d></p>";
+        assert!(
+            matches!(parse(xml), Err(ConfigXmlError::Malformed { message, .. }) if message.contains("&e;"))
+        );
+        let root = parse("<!DOCTYPE p><p><d>x</d></p>").unwrap();
+        assert_eq!(root.child_text("d"), Some("x"));
+    }
+
+    #[test]
     fn a_byte_order_mark_is_skipped() {
         let root = parse("\u{FEFF}<?xml version='1.1' encoding='UTF-8'?>\n<project/>").unwrap();
         assert_eq!(root.name, "project");
