@@ -4,3 +4,5 @@
 //! the Jenkins issue. It will hold `JenkinsClient` on a shared [`dcos_auth::HttpCore`],
 //! with jobs and folders, `config.xml`, builds with parameters, the queue,
 //! progressive console output and CSRF crumbs.
+
+pub mod config_xml;
