@@ -20,6 +20,8 @@
 //!   Jenkins writes them from its configured root URL, which on DC/OS is
 //!   cluster-internal.
 //! - **`tree=` everywhere** ([`Tree`]), with ranged lists.
+//! - **`config.xml` generation** ([`config_xml`]): typed builders for
+//!   Pipeline, freestyle and folder jobs, parsed back for comparison.
 //!
 //! # Quick start
 //!
@@ -54,6 +56,7 @@
 //! body as its source.
 
 mod client;
+pub mod config_xml;
 mod crumb;
 mod error;
 mod jobs;
