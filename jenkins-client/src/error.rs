@@ -88,6 +88,9 @@ pub enum Error {
         /// Why it is invalid.
         reason: String,
     },
+    /// A `config.xml` could not be written or read back.
+    #[error("config.xml: {0}")]
+    ConfigXml(#[from] crate::config_xml::ConfigXmlError),
     /// A request the client refuses to send, because Jenkins would refuse it
     /// or it is incomplete.
     #[error("invalid request: {0}")]

@@ -7,6 +7,7 @@ use dcos_auth::Request;
 use serde::de::DeserializeOwned;
 
 use crate::client::JenkinsClient;
+use crate::config_xml::{JobConfig, needs_update};
 use crate::error::{Error, Result};
 use crate::models::{Job, JobList, JobSummary};
 use crate::path::{JobPath, endpoint_in};
@@ -100,7 +101,7 @@ pub fn job_tree() -> Tree {
     .nested("primaryView", Tree::new().fields(["_class", "name", "url"]))
 }
 
-/// What [`Jobs::upsert`] did.
+/// What [`Jobs::upsert`] or [`Jobs::apply`] did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum Upsert {
@@ -283,6 +284,32 @@ impl Jobs<'_> {
             .await
             .map_err(|err| already_exists(path, err))?;
         Ok(())
+    }
+
+    /// Brings the job at `path` to the configuration `desired`: creates it
+    /// when its `config.xml` answers 404, replaces the `config.xml` when a
+    /// field the builders manage differs
+    /// ([`needs_update`](crate::config_xml::needs_update): formatting and
+    /// elements the builders do not manage do not count), and sends nothing
+    /// otherwise. Like [`upsert`](Self::upsert), a job hidden from these
+    /// credentials surfaces as [`Error::AlreadyExists`].
+    pub async fn apply(&self, path: &JobPath, desired: &JobConfig) -> Result<Upsert> {
+        let xml = desired.to_xml()?;
+        match self.config(path).await {
+            Ok(current) => {
+                if needs_update(desired, &current)? {
+                    self.update_config(path, xml).await?;
+                    Ok(Upsert::Updated)
+                } else {
+                    Ok(Upsert::Unchanged)
+                }
+            }
+            Err(err) if err.is_not_found() => {
+                self.create(path, xml).await?;
+                Ok(Upsert::Created)
+            }
+            Err(err) => Err(err),
+        }
     }
 
     /// Makes sure the folder `path` and every folder above it exist,

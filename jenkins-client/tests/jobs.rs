@@ -561,3 +561,64 @@ async fn ensure_folders_creates_the_missing_ones_top_down() {
         ]
     );
 }
+
+#[tokio::test]
+async fn apply_compares_the_managed_fields_only() {
+    use jenkins_client::Upsert;
+    use jenkins_client::config_xml::{JobConfig, PipelineConfig};
+    let server = guarded_server().await;
+    let desired =
+        JobConfig::from(PipelineConfig::script("node('linux') { sh 'make' }").description("v1"));
+    let xml = desired.to_xml().unwrap();
+    // `same`: the server's copy, reformatted: unchanged, nothing posted.
+    Mock::given(method("GET"))
+        .and(path("/job/same/config.xml"))
+        .respond_with(ResponseTemplate::new(200).set_body_string(xml.replace("  ", "\t")))
+        .expect(1)
+        .mount(&server)
+        .await;
+    // `drift`: another description: updated with our XML.
+    Mock::given(method("GET"))
+        .and(path("/job/drift/config.xml"))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_string(xml.replace("v1", "edited by hand")),
+        )
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/job/drift/config.xml"))
+        .and(body_string(xml.as_str()))
+        .respond_with(ResponseTemplate::new(200))
+        .expect(1)
+        .mount(&server)
+        .await;
+    // `fresh`: absent: created from our XML.
+    Mock::given(method("GET"))
+        .and(path("/job/fresh/config.xml"))
+        .respond_with(ResponseTemplate::new(404))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/createItem"))
+        .and(query_param("name", "fresh"))
+        .and(body_string(xml.as_str()))
+        .respond_with(ResponseTemplate::new(200))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let jenkins = client(&server);
+    assert_eq!(
+        jenkins.jobs().apply(&job("same"), &desired).await.unwrap(),
+        Upsert::Unchanged
+    );
+    assert_eq!(
+        jenkins.jobs().apply(&job("drift"), &desired).await.unwrap(),
+        Upsert::Updated
+    );
+    assert_eq!(
+        jenkins.jobs().apply(&job("fresh"), &desired).await.unwrap(),
+        Upsert::Created
+    );
+}
