@@ -45,6 +45,17 @@ pub enum Error {
         #[source]
         source: Box<dcos_auth::Error>,
     },
+    /// 400 "already exists" on a create: an item has that name, though it
+    /// may be hidden from these credentials (a job without `Item/Read`
+    /// answers 404, so it looked absent).
+    #[error("an item named {path:?} already exists (perhaps hidden from these credentials)")]
+    AlreadyExists {
+        /// The full name that was to be created.
+        path: String,
+        /// The HTTP error.
+        #[source]
+        source: Box<dcos_auth::Error>,
+    },
     /// The queue item was cancelled before it started a build.
     #[error("queue item {id} was cancelled{}", why.as_ref().map(|w| format!(": {w}")).unwrap_or_default())]
     QueueItemCancelled {
@@ -77,6 +88,9 @@ pub enum Error {
         /// Why it is invalid.
         reason: String,
     },
+    /// A `config.xml` could not be written or read back.
+    #[error("config.xml: {0}")]
+    ConfigXml(#[from] crate::config_xml::ConfigXmlError),
     /// A request the client refuses to send, because Jenkins would refuse it
     /// or it is incomplete.
     #[error("invalid request: {0}")]
@@ -135,7 +149,8 @@ impl Error {
             Error::NotFound { source }
             | Error::Forbidden { source }
             | Error::CrumbRejected { source }
-            | Error::JobDisabled { source } => Some(source),
+            | Error::JobDisabled { source }
+            | Error::AlreadyExists { source, .. } => Some(source),
             Error::Http(e) => Some(e),
             _ => None,
         }

@@ -7,6 +7,7 @@ use dcos_auth::Request;
 use serde::de::DeserializeOwned;
 
 use crate::client::JenkinsClient;
+use crate::config_xml::{JobConfig, needs_update};
 use crate::error::{Error, Result};
 use crate::models::{Job, JobList, JobSummary};
 use crate::path::{JobPath, endpoint_in};
@@ -98,6 +99,33 @@ pub fn job_tree() -> Tree {
     .nested_range("jobs", summary_tree(), 0..GET_RANGE)
     .nested("views", Tree::new().fields(["_class", "name", "url"]))
     .nested("primaryView", Tree::new().fields(["_class", "name", "url"]))
+}
+
+/// What [`Jobs::upsert`] or [`Jobs::apply`] did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Upsert {
+    /// The job did not exist (for these credentials) and was created.
+    Created,
+    /// The job existed and its `config.xml` was replaced.
+    Updated,
+    /// The job existed with exactly this `config.xml`; nothing was sent.
+    Unchanged,
+}
+
+/// Names a 400 "already exists" answer to a create.
+fn already_exists(path: &JobPath, err: Error) -> Error {
+    let taken = err.status().is_some_and(|s| s.as_u16() == 400)
+        && err
+            .body()
+            .is_some_and(|b| b.text().to_ascii_lowercase().contains("already exists"));
+    match err {
+        Error::Http(source) if taken => Error::AlreadyExists {
+            path: path.full_name(),
+            source: Box::new(source),
+        },
+        other => other,
+    }
 }
 
 /// Jobs and folders. Made by [`JenkinsClient::jobs`].
@@ -203,14 +231,43 @@ impl Jobs<'_> {
 
     /// Creates the job `path` (in the root or in its folder) from a
     /// `config.xml`: `POST <folder>/createItem?name=<name>` with
-    /// `Content-Type: application/xml`. Jenkins answers 400 when the name is
-    /// taken or the XML is not a job.
+    /// `Content-Type: application/xml`. A taken name is
+    /// [`Error::AlreadyExists`]; Jenkins answers other bad requests (XML that
+    /// is not a job, a name with `?*/\%!@#$^&|<>[]:;`) with 400 too, kept as
+    /// [`Error::Http`].
     pub async fn create(&self, path: &JobPath, config_xml: impl Into<Bytes>) -> Result<()> {
         let request = Request::post(endpoint_in(path.parent().as_ref(), ["createItem"]))
             .query("name", path.name())
             .body(config_xml, XML);
-        self.client.post(request).await?;
+        self.client
+            .post(request)
+            .await
+            .map_err(|err| already_exists(path, err))?;
         Ok(())
+    }
+
+    /// Creates the job from `config_xml`, or replaces the `config.xml` of
+    /// the job already there, and says which it did.
+    ///
+    /// It reads the job's `config.xml` first: a 404 there means absent *or
+    /// hidden*, so it then creates the job, and a hidden job surfaces as
+    /// [`Error::AlreadyExists`] rather than being taken for a free name. When
+    /// the stored `config.xml` is byte-for-byte `config_xml`, nothing is
+    /// sent ([`Upsert::Unchanged`]).
+    pub async fn upsert(&self, path: &JobPath, config_xml: impl Into<Bytes>) -> Result<Upsert> {
+        let config_xml = config_xml.into();
+        match self.config(path).await {
+            Ok(current) if current.as_bytes() == config_xml.as_ref() => Ok(Upsert::Unchanged),
+            Ok(_) => {
+                self.update_config(path, config_xml).await?;
+                Ok(Upsert::Updated)
+            }
+            Err(err) if err.is_not_found() => {
+                self.create(path, config_xml).await?;
+                Ok(Upsert::Created)
+            }
+            Err(err) => Err(err),
+        }
     }
 
     /// Creates the folder `path` (in the root or in its parent folder):
@@ -222,8 +279,55 @@ impl Jobs<'_> {
             .query("name", path.name())
             .query("mode", FOLDER_MODE)
             .body(Bytes::new(), "application/x-www-form-urlencoded");
-        self.client.post(request).await?;
+        self.client
+            .post(request)
+            .await
+            .map_err(|err| already_exists(path, err))?;
         Ok(())
+    }
+
+    /// Brings the job at `path` to the configuration `desired`: creates it
+    /// when its `config.xml` answers 404, replaces the `config.xml` when a
+    /// field the builders manage differs
+    /// ([`needs_update`](crate::config_xml::needs_update): formatting and
+    /// elements the builders do not manage do not count), and sends nothing
+    /// otherwise. Like [`upsert`](Self::upsert), a job hidden from these
+    /// credentials surfaces as [`Error::AlreadyExists`].
+    pub async fn apply(&self, path: &JobPath, desired: &JobConfig) -> Result<Upsert> {
+        let xml = desired.to_xml()?;
+        match self.config(path).await {
+            Ok(current) => {
+                if needs_update(desired, &current)? {
+                    self.update_config(path, xml).await?;
+                    Ok(Upsert::Updated)
+                } else {
+                    Ok(Upsert::Unchanged)
+                }
+            }
+            Err(err) if err.is_not_found() => {
+                self.create(path, xml).await?;
+                Ok(Upsert::Created)
+            }
+            Err(err) => Err(err),
+        }
+    }
+
+    /// Makes sure the folder `path` and every folder above it exist,
+    /// creating the missing ones from the top down. Returns how many it
+    /// created. A folder that exists but is hidden from these credentials
+    /// fails its create with [`Error::AlreadyExists`].
+    pub async fn ensure_folders(&self, path: &JobPath) -> Result<usize> {
+        let mut created = 0;
+        let mut names = Vec::with_capacity(path.names().len());
+        for name in path.names() {
+            names.push(name.clone());
+            let folder = JobPath::from_names(names.clone())?;
+            if !self.exists(&folder).await? {
+                self.create_folder(&folder).await?;
+                created += 1;
+            }
+        }
+        Ok(created)
     }
 
     /// The job's `config.xml`, as Jenkins stores it (often XML 1.1 or
@@ -276,21 +380,37 @@ impl Jobs<'_> {
             .query("mode", "copy")
             .query("from", source)
             .body(Bytes::new(), "application/x-www-form-urlencoded");
-        self.client.post(request).await?;
+        self.client
+            .post(request)
+            .await
+            .map_err(|err| already_exists(to, err))?;
         Ok(())
     }
 
-    /// Renames the job within its folder: `POST doRename?newName=<name>`.
-    /// Returns the new path.
+    /// Renames the job or folder within its folder:
+    /// `POST confirmRename?newName=<name>` (Jenkins 2.110 and later, for
+    /// jobs and folders alike), or on a 404 from an older server the
+    /// deprecated `POST doRename?newName=<name>`. Returns the new path.
+    /// Jenkins refuses to rename a job while it builds.
     pub async fn rename(&self, path: &JobPath, new_name: &str) -> Result<JobPath> {
         let renamed = match path.parent() {
             Some(parent) => parent.child(new_name)?,
             None => JobPath::from_names([new_name])?,
         };
-        let request = Request::post(path.endpoint(["doRename"]))
-            .query("newName", new_name)
-            .body(Bytes::new(), "application/x-www-form-urlencoded");
-        self.client.post(request).await?;
+        let request = |action: &str| {
+            Request::post(path.endpoint([action]))
+                .query("newName", new_name)
+                .body(Bytes::new(), "application/x-www-form-urlencoded")
+        };
+        match self.client.post(request("confirmRename")).await {
+            Err(err) if err.is_not_found() => {
+                tracing::debug!(job = %path, "no confirmRename (Jenkins before 2.110): using doRename");
+                self.client.post(request("doRename")).await?;
+            }
+            result => {
+                result?;
+            }
+        }
         Ok(renamed)
     }
 

@@ -20,6 +20,8 @@
 //!   Jenkins writes them from its configured root URL, which on DC/OS is
 //!   cluster-internal.
 //! - **`tree=` everywhere** ([`Tree`]), with ranged lists.
+//! - **`config.xml` generation** ([`config_xml`]): typed builders for
+//!   Pipeline, freestyle and folder jobs, parsed back for comparison.
 //!
 //! # Quick start
 //!
@@ -55,6 +57,7 @@
 
 mod builds;
 mod client;
+pub mod config_xml;
 pub mod console;
 mod crumb;
 mod error;
@@ -76,7 +79,7 @@ pub use crate::client::{JenkinsAuth, JenkinsClient, VERSION_HEADER};
 pub use crate::console::Console;
 pub use crate::crumb::{Crumb, CrumbPolicy};
 pub use crate::error::{Error, Result};
-pub use crate::jobs::{FOLDER_MODE, GET_RANGE, Jobs, LIST_PAGE, job_tree};
+pub use crate::jobs::{FOLDER_MODE, GET_RANGE, Jobs, LIST_PAGE, Upsert, job_tree};
 pub use crate::nodes::{BUILT_IN_NODE, LEGACY_MASTER_NODE, Nodes, computer_tree};
 pub use crate::path::{JobPath, Rebased, branch_name, rebase};
 pub use crate::queue::{

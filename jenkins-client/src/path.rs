@@ -422,6 +422,16 @@ mod tests {
             r.url.as_str(),
             "https://dcos.example.com/service/jenkins/queue/item/9/?x=1"
         );
+        // Relative without a leading slash, as a job's `queueItem.url`.
+        let r = rebase(&ours, "queue/item/71/").unwrap();
+        assert_eq!(
+            r.url.as_str(),
+            "https://dcos.example.com/service/jenkins/queue/item/71/"
+        );
+        assert_eq!(
+            r.endpoint(["api", "json"]),
+            ["queue", "item", "71", "api", "json"]
+        );
         // Our base at the root, the payload's under a prefix.
         let root = base("http://10.0.0.5:8080/");
         let r = rebase(&root, "http://jenkins.internal/jenkins/job/x/").unwrap();

@@ -65,9 +65,106 @@ async fn create_reports_a_taken_name_with_the_status_and_body() {
         .create(&job("app"), CONFIG)
         .await
         .unwrap_err();
-    assert!(matches!(err, Error::Http(_)), "{err:?}");
+    assert!(matches!(err, Error::AlreadyExists { .. }), "{err:?}");
     assert_eq!(err.status().map(|s| s.as_u16()), Some(400));
     assert!(err.body().unwrap().text().contains("already exists"));
+}
+
+#[tokio::test]
+async fn a_bad_config_is_a_plain_400() {
+    let server = guarded_server().await;
+    Mock::given(method("POST"))
+        .and(path("/createItem"))
+        .respond_with(ResponseTemplate::new(400).set_body_string("Failed to parse XML"))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let err = client(&server)
+        .jobs()
+        .create(&job("app"), "<nope")
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::Http(_)), "{err:?}");
+}
+
+#[tokio::test]
+async fn upsert_creates_updates_or_leaves_alone() {
+    let server = guarded_server().await;
+    // `new`: absent, created.
+    Mock::given(method("GET"))
+        .and(path("/job/new/config.xml"))
+        .respond_with(ResponseTemplate::new(404))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/createItem"))
+        .and(query_param("name", "new"))
+        .respond_with(ResponseTemplate::new(200))
+        .expect(1)
+        .mount(&server)
+        .await;
+    // `old`: another config, replaced.
+    Mock::given(method("GET"))
+        .and(path("/job/old/config.xml"))
+        .respond_with(ResponseTemplate::new(200).set_body_string("<project/>"))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/job/old/config.xml"))
+        .and(body_string(CONFIG))
+        .respond_with(ResponseTemplate::new(200))
+        .expect(1)
+        .mount(&server)
+        .await;
+    // `same`: the same config, nothing sent.
+    Mock::given(method("GET"))
+        .and(path("/job/same/config.xml"))
+        .respond_with(ResponseTemplate::new(200).set_body_string(CONFIG))
+        .expect(1)
+        .mount(&server)
+        .await;
+    // `hidden`: 404 to read, but the name is taken.
+    Mock::given(method("GET"))
+        .and(path("/job/hidden/config.xml"))
+        .respond_with(ResponseTemplate::new(404))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/createItem"))
+        .and(query_param("name", "hidden"))
+        .respond_with(
+            ResponseTemplate::new(400)
+                .set_body_string("A job already exists with the name ‘hidden’"),
+        )
+        .expect(1)
+        .mount(&server)
+        .await;
+    use jenkins_client::Upsert;
+    let jenkins = client(&server);
+    assert_eq!(
+        jenkins.jobs().upsert(&job("new"), CONFIG).await.unwrap(),
+        Upsert::Created
+    );
+    assert_eq!(
+        jenkins.jobs().upsert(&job("old"), CONFIG).await.unwrap(),
+        Upsert::Updated
+    );
+    assert_eq!(
+        jenkins.jobs().upsert(&job("same"), CONFIG).await.unwrap(),
+        Upsert::Unchanged
+    );
+    let err = jenkins
+        .jobs()
+        .upsert(&job("hidden"), CONFIG)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&err, Error::AlreadyExists { path, .. } if path == "hidden"),
+        "{err:?}"
+    );
 }
 
 #[tokio::test]
@@ -175,12 +272,12 @@ async fn copy_within_a_folder_by_name_and_across_by_full_name() {
 }
 
 #[tokio::test]
-async fn rename_returns_the_new_path() {
+async fn rename_uses_confirm_rename_and_returns_the_new_path() {
     let server = guarded_server().await;
     Mock::given(method("POST"))
-        .and(path("/job/f/job/app/doRename"))
+        .and(path("/job/f/job/app/confirmRename"))
         .and(query_param("newName", "app 2"))
-        .respond_with(ResponseTemplate::new(302))
+        .respond_with(ResponseTemplate::new(302).insert_header("location", "../app%202"))
         .expect(1)
         .mount(&server)
         .await;
@@ -196,6 +293,30 @@ async fn rename_returns_the_new_path() {
         .await
         .unwrap_err();
     assert!(matches!(err, Error::InvalidJobPath { .. }), "{err:?}");
+}
+
+#[tokio::test]
+async fn rename_falls_back_to_do_rename_on_old_servers() {
+    let server = guarded_server().await;
+    Mock::given(method("POST"))
+        .and(path("/job/app/confirmRename"))
+        .respond_with(ResponseTemplate::new(404))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/job/app/doRename"))
+        .and(query_param("newName", "web"))
+        .respond_with(ResponseTemplate::new(302))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let renamed = client(&server)
+        .jobs()
+        .rename(&job("app"), "web")
+        .await
+        .unwrap();
+    assert_eq!(renamed, job("web"));
 }
 
 #[tokio::test]
@@ -381,4 +502,123 @@ async fn a_payload_that_is_not_a_job_names_the_field() {
         .await;
     let err = client(&server).jobs().get(&job("odd")).await.unwrap_err();
     assert!(err.to_string().contains("nextBuildNumber"), "{err}");
+}
+
+#[tokio::test]
+async fn ensure_folders_creates_the_missing_ones_top_down() {
+    let server = guarded_server().await;
+    Mock::given(method("GET"))
+        .and(path("/job/team/api/json"))
+        .and(query_param("tree", "_class"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(
+            serde_json::json!({"_class": "com.cloudbees.hudson.plugins.folder.Folder"}),
+        ))
+        .expect(1)
+        .mount(&server)
+        .await;
+    for missing in [
+        "/job/team/job/apps/api/json",
+        "/job/team/job/apps/job/web/api/json",
+    ] {
+        Mock::given(method("GET"))
+            .and(path(missing))
+            .respond_with(ResponseTemplate::new(404))
+            .expect(1)
+            .mount(&server)
+            .await;
+    }
+    for (parent, name) in [
+        ("/job/team/createItem", "apps"),
+        ("/job/team/job/apps/createItem", "web"),
+    ] {
+        Mock::given(method("POST"))
+            .and(path(parent))
+            .and(query_param("name", name))
+            .and(query_param(
+                "mode",
+                "com.cloudbees.hudson.plugins.folder.Folder",
+            ))
+            .respond_with(ResponseTemplate::new(302))
+            .expect(1)
+            .mount(&server)
+            .await;
+    }
+    let created = client(&server)
+        .jobs()
+        .ensure_folders(&job("team/apps/web"))
+        .await
+        .unwrap();
+    assert_eq!(created, 2);
+    let order: Vec<String> = requests(&server).await;
+    assert_eq!(
+        order,
+        [
+            "GET /job/team/api/json",
+            "GET /job/team/job/apps/api/json",
+            "POST /job/team/createItem",
+            "GET /job/team/job/apps/job/web/api/json",
+            "POST /job/team/job/apps/createItem",
+        ]
+    );
+}
+
+#[tokio::test]
+async fn apply_compares_the_managed_fields_only() {
+    use jenkins_client::Upsert;
+    use jenkins_client::config_xml::{JobConfig, PipelineConfig};
+    let server = guarded_server().await;
+    let desired =
+        JobConfig::from(PipelineConfig::script("node('linux') { sh 'make' }").description("v1"));
+    let xml = desired.to_xml().unwrap();
+    // `same`: the server's copy, reformatted: unchanged, nothing posted.
+    Mock::given(method("GET"))
+        .and(path("/job/same/config.xml"))
+        .respond_with(ResponseTemplate::new(200).set_body_string(xml.replace("  ", "\t")))
+        .expect(1)
+        .mount(&server)
+        .await;
+    // `drift`: another description: updated with our XML.
+    Mock::given(method("GET"))
+        .and(path("/job/drift/config.xml"))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_string(xml.replace("v1", "edited by hand")),
+        )
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/job/drift/config.xml"))
+        .and(body_string(xml.as_str()))
+        .respond_with(ResponseTemplate::new(200))
+        .expect(1)
+        .mount(&server)
+        .await;
+    // `fresh`: absent: created from our XML.
+    Mock::given(method("GET"))
+        .and(path("/job/fresh/config.xml"))
+        .respond_with(ResponseTemplate::new(404))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/createItem"))
+        .and(query_param("name", "fresh"))
+        .and(body_string(xml.as_str()))
+        .respond_with(ResponseTemplate::new(200))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let jenkins = client(&server);
+    assert_eq!(
+        jenkins.jobs().apply(&job("same"), &desired).await.unwrap(),
+        Upsert::Unchanged
+    );
+    assert_eq!(
+        jenkins.jobs().apply(&job("drift"), &desired).await.unwrap(),
+        Upsert::Updated
+    );
+    assert_eq!(
+        jenkins.jobs().apply(&job("fresh"), &desired).await.unwrap(),
+        Upsert::Created
+    );
 }
