@@ -32,9 +32,16 @@ fn log() -> (Vec<u8>, u64) {
         let line = match n % 8 {
             0 => "[Pipeline] sh".to_owned(),
             1 => format!("+ docker build -t registry.example.com/team/app:{n} ."),
-            2 => format!("Step {}/12 : RUN apt-get update && apt-get install -y curl", n % 12),
+            2 => format!(
+                "Step {}/12 : RUN apt-get update && apt-get install -y curl",
+                n % 12
+            ),
             3 => format!(" ---> Running in {n:012x}"),
-            4 => format!("Get:{} http://archive.ubuntu.com/ubuntu focal/main amd64 Packages [{} kB]", n % 40, n % 977),
+            4 => format!(
+                "Get:{} http://archive.ubuntu.com/ubuntu focal/main amd64 Packages [{} kB]",
+                n % 40,
+                n % 977
+            ),
             5 => format!("Removing intermediate container {n:012x}"),
             6 => "The push refers to repository [registry.example.com/team/app]".to_owned(),
             _ => format!("{n:08x}: Pushed ✓"),
@@ -137,7 +144,9 @@ fn bench(c: &mut Criterion) {
             );
             let mut bytes = 0usize;
             while let Some(chunk) = stream.next().await {
-                bytes += chunk.map(|c| c.text.len()).unwrap_or_else(|e| panic!("{e}"));
+                bytes += chunk
+                    .map(|c| c.text.len())
+                    .unwrap_or_else(|e| panic!("{e}"));
             }
             bytes
         })
@@ -155,7 +164,9 @@ fn bench(c: &mut Criterion) {
     group.sample_size(20);
     group.throughput(Throughput::Bytes(input.len() as u64));
     group.bench_function("lines", |b| b.iter(|| split_lines(black_box(&input))));
-    group.bench_function("gunzip+lines", |b| b.iter(|| gunzip_lines(black_box(&packed))));
+    group.bench_function("gunzip+lines", |b| {
+        b.iter(|| gunzip_lines(black_box(&packed)))
+    });
     group.bench_function("follow/loopback", |b| b.iter(follow));
     group.finish();
 }

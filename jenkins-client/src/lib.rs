@@ -46,6 +46,28 @@
 //! # Ok(()) }
 //! ```
 //!
+//! # Builds, console, Pipeline and nodes
+//!
+//! [`JenkinsClient::builds`] triggers builds with typed parameters and reads
+//! them; [`JenkinsClient::queue`] waits for a queue item's build through
+//! every kind of item, cancellation and expiry ([`decide`]);
+//! [`JenkinsClient::console`] follows `progressiveText` as a stream;
+//! [`JenkinsClient::pipeline`] reads stages and answers `input` steps;
+//! [`JenkinsClient::nodes`] manages agents.
+//!
+//! ```no_run
+//! # async fn run(jenkins: jenkins_client::JenkinsClient) -> jenkins_client::Result<()> {
+//! use jenkins_client::{BuildParams, BuildWait, JobPath};
+//!
+//! let app = JobPath::parse("team/app")?;
+//! let params = BuildParams::new().string("TAG", "1.2.3");
+//! let queue_id = jenkins.builds().trigger(&app).params(params).send().await?;
+//! let wait = BuildWait::default();
+//! let started = jenkins.queue().wait_for_start(queue_id, Some(&app), &wait).await?;
+//! let build = jenkins.builds().wait_for_success(&app, started.number, &wait).await?;
+//! # let _ = build; Ok(()) }
+//! ```
+//!
 //! # Errors
 //!
 //! [`Error`] names Jenkins' answers: [`Error::NotFound`] (absent **or not
@@ -72,8 +94,8 @@ mod views;
 mod wfapi;
 
 pub use crate::builds::{
-    BuildParams, BuildSelector, BuildWait, Builds, ParamValue, Trigger, build_tree,
-    queue_id_from_location, require_success,
+    BUILDS_SEARCHED, BuildParams, BuildSelector, BuildWait, Builds, ParamValue, Trigger,
+    build_tree, queue_id_from_location, require_success,
 };
 pub use crate::client::{JenkinsAuth, JenkinsClient, VERSION_HEADER};
 pub use crate::console::Console;

@@ -9,7 +9,9 @@ use serde_json::{Value, json};
 use crate::builds::FORM;
 use crate::client::JenkinsClient;
 use crate::error::{Error, Result};
-use crate::models::{JobDescription, NodeLog, PendingInputAction, RunDescription, StageNode};
+use crate::models::{
+    JobDescription, NodeLog, PendingInputAction, RunDescription, StageNode, WfArtifact,
+};
 use crate::path::{JobPath, rebase};
 
 /// Pipeline runs through the stage view API. Made by
@@ -67,6 +69,15 @@ impl Pipeline<'_> {
             text.push_str(log.text.as_deref().unwrap_or_default());
         }
         Ok(text)
+    }
+
+    /// The run's artifacts with their sizes: `GET job/…/<n>/wfapi/artifacts`.
+    /// Their `url`s are paths from the server root; download them with
+    /// [`Builds::download_artifact`](crate::Builds::download_artifact) and
+    /// the artifact's `path`.
+    pub async fn artifacts(&self, job: &JobPath, build: u64) -> Result<Vec<WfArtifact>> {
+        self.get(job.endpoint([build.to_string(), "wfapi".into(), "artifacts".into()]))
+            .await
     }
 
     /// The `input` steps waiting for an answer:

@@ -25,7 +25,7 @@ fn stage(id: &str, name: &str, status: &str) -> serde_json::Value {
 }
 
 #[tokio::test]
-async fn describe_runs_and_job() {
+async fn describe_runs_artifacts_and_job() {
     let server = guarded_server().await;
     let run = json!({"id": "16", "name": "#16", "status": "PAUSED_PENDING_INPUT", "durationMillis": 10229,
         "pauseDurationMillis": 4000, "stages": [stage("5", "Build", "SUCCESS"), stage("10", "Deploy", "PAUSED_PENDING_INPUT")]});
@@ -38,6 +38,14 @@ async fn describe_runs_and_job() {
     Mock::given(method("GET"))
         .and(path("/job/Test%20Workflow/wfapi/runs"))
         .respond_with(ResponseTemplate::new(200).set_body_json(json!([run])))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/job/Test%20Workflow/16/wfapi/artifacts"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!([
+            {"id": "n3", "name": "hello2.jar", "path": "target/hello2.jar",
+             "url": "/jenkins/job/Test%20Workflow/16/artifact/target/hello2.jar", "size": 6}])))
         .expect(1)
         .mount(&server)
         .await;
@@ -60,6 +68,9 @@ async fn describe_runs_and_job() {
     assert_eq!(stages[0].duration_millis, Some(5228));
     assert_eq!(pipeline.runs(&job()).await.unwrap().len(), 1);
     assert_eq!(pipeline.job(&job()).await.unwrap().run_count, Some(17));
+    let artifacts = pipeline.artifacts(&job(), 16).await.unwrap();
+    assert_eq!(artifacts[0].path.as_deref(), Some("target/hello2.jar"));
+    assert_eq!(artifacts[0].size, Some(6));
 }
 
 #[tokio::test]

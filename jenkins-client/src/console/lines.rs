@@ -25,7 +25,13 @@ pub struct ConsoleLine {
     pub complete: bool,
 }
 
-/// Splits console text into [`ConsoleLine`]s. See the [module docs](self).
+/// Splits console text into [`ConsoleLine`]s.
+///
+/// Lines end in `\n`; a `\r` before it is dropped. A line longer than the
+/// cap is passed on in pieces of at most the cap, each marked
+/// `complete: false` but the last, so nothing is lost and the buffer never
+/// grows past the cap. Invalid UTF-8 becomes U+FFFD; a piece never splits a
+/// UTF-8 character.
 #[derive(Debug, Clone)]
 pub struct LineDecoder {
     max_line: usize,

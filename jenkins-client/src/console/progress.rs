@@ -74,7 +74,16 @@ pub struct Step {
     pub finished: bool,
 }
 
-/// Where a follow of the console stands. See the [module docs](self).
+/// Where a follow of the console stands: the offset to ask for next, and
+/// whether the log is complete.
+///
+/// The offset moves only by `X-Text-Size` (it counts raw bytes, hidden
+/// console notes included). An `X-Text-Size` below the offset asked for means
+/// the server started again from 0 (the offset was past the end of a
+/// replaced log): if this follow already delivered text, the re-sent body is
+/// dropped ([`Step::keep_body`] is `false`) rather than repeated; if not (a
+/// resume past the end), the whole log is kept. Either way the step is
+/// marked [`Step::reset`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Progress {
     next: u64,
