@@ -15,7 +15,7 @@ use dcos_auth::http::StatusCode;
 use futures_util::StreamExt;
 use tokio::io::{AsyncWrite, AsyncWriteExt};
 
-use crate::client::JenkinsClient;
+use crate::client::{JenkinsClient, api_error};
 use crate::error::{Error, Result};
 use crate::models::{Artifact, Build, BuildList, BuildRef, TestReport};
 use crate::path::JobPath;
@@ -138,25 +138,6 @@ impl Trigger<'_> {
                 self.job
             ))
         })
-    }
-}
-
-/// The [`dcos_auth::Error::Api`] of a response outside 2xx, or a made-up one
-/// for a status the caller refuses.
-pub(crate) fn api_error(response: dcos_auth::Response) -> dcos_auth::Error {
-    let (method, url, status) = (
-        response.method.clone(),
-        response.url.clone(),
-        response.status,
-    );
-    match response.error_for_status() {
-        Err(err) => err,
-        Ok(ok) => dcos_auth::Error::Api {
-            method,
-            url: Box::new(url),
-            status,
-            body: dcos_auth::ErrorBody::from_bytes(&ok.body),
-        },
     }
 }
 
@@ -490,5 +471,46 @@ pub(crate) fn not_found_as_none<T>(result: Result<T>) -> Result<Option<T>> {
         Ok(v) => Ok(Some(v)),
         Err(e) if e.is_not_found() => Ok(None),
         Err(e) => Err(e),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::client::JenkinsAuth;
+
+    fn url(trigger: &Trigger<'_>, client: &JenkinsClient) -> String {
+        client.core().url(&trigger.request()).unwrap().to_string()
+    }
+
+    #[test]
+    fn trigger_requests_are_built_without_a_server() {
+        let client = JenkinsClient::direct(
+            "https://dcos.example.com/service/jenkins",
+            JenkinsAuth::api_token("ci", "t"),
+        )
+        .unwrap();
+        let job = JobPath::parse("team/feature%2Fx").unwrap();
+        let plain = client.builds().trigger(&job);
+        assert_eq!(
+            url(&plain, &client),
+            "https://dcos.example.com/service/jenkins/job/team/job/feature%252Fx/build?delay=0sec"
+        );
+        let with = client
+            .builds()
+            .trigger(&job)
+            .params(BuildParams::new().password("PW", "s3cr3t"))
+            .quiet_period(Duration::from_secs(3))
+            .cause("cd");
+        assert_eq!(
+            url(&with, &client),
+            "https://dcos.example.com/service/jenkins/job/team/job/feature%252Fx/buildWithParameters?delay=3sec&cause=cd"
+        );
+        assert_eq!(with.request().method(), &dcos_auth::http::Method::POST);
+        let shown = format!("{with:?}");
+        assert!(
+            shown.contains("Password(***)") && !shown.contains("s3cr3t"),
+            "{shown}"
+        );
     }
 }
