@@ -320,3 +320,22 @@ async fn an_error_after_text_still_delivers_the_lines_before_it() {
     assert_eq!(lines[1].as_ref().unwrap().text, "partial");
     assert!(lines[2].is_err());
 }
+
+#[tokio::test]
+async fn the_upstream_progressive_text_body_is_delivered_whole() {
+    // The body jenkins-rest serves in its progressiveText mock, with its
+    // X-Text-Size of 123 and no X-More-Data (a finished build).
+    let file = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../shared/upstream/jenkins/logText_progressiveText_body__cdancy.txt");
+    let Ok(body) = std::fs::read_to_string(&file) else {
+        println!("NOTICE: {} is absent: skipped", file.display());
+        return;
+    };
+    let server = guarded_server().await;
+    serve(&server, vec![answer(0, &body, 123, false)]).await;
+    let chunks = collect(&client(&server), fast()).await;
+    assert_eq!(text(&chunks), body);
+    assert_eq!(chunks.last().unwrap().next, 123);
+    let lines: Vec<String> = body.lines().map(str::to_owned).collect();
+    assert_eq!(lines.last().map(String::as_str), Some("Finished: SUCCESS"));
+}
