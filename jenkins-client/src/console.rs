@@ -86,9 +86,13 @@ impl Console<'_> {
     /// `X-More-Data`. Polls that bring no new text are `options.poll` apart.
     ///
     /// Bodies are read as they arrive (gzip ones inflated on the way), so a
-    /// large log is never held whole. An error is yielded as an item and ends
-    /// the stream; resume with [`FollowOptions::start`] at the last chunk's
-    /// `next`. The stream owns a clone of the client.
+    /// large log is never held whole. An answer cut off mid-body (a dropped
+    /// connection, an idle time-out) is asked for again from the same offset,
+    /// up to 3 times in a row, and the text already passed on is skipped:
+    /// the log only grows, so the same start gives the same text first. Any
+    /// other error is yielded as an item and ends the stream; resume with
+    /// [`FollowOptions::start`] at the last chunk's `next`. The stream owns a
+    /// clone of the client.
     pub fn follow(
         &self,
         job: &JobPath,

@@ -339,3 +339,68 @@ async fn the_upstream_progressive_text_body_is_delivered_whole() {
     let lines: Vec<String> = body.lines().map(str::to_owned).collect();
     assert_eq!(lines.last().map(String::as_str), Some("Finished: SUCCESS"));
 }
+
+/// A raw HTTP server: the first answer is cut off mid-body, the next ones are
+/// whole. Returns its URL and the `start` of each request.
+async fn cutting_server(
+    answers: Vec<(u64, &'static str, bool)>,
+) -> (String, std::sync::Arc<Mutex<Vec<String>>>) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let seen = std::sync::Arc::new(Mutex::new(Vec::new()));
+    let log = seen.clone();
+    tokio::spawn(async move {
+        for (i, (size, body, more)) in answers.into_iter().enumerate() {
+            let (mut socket, _) = listener.accept().await.unwrap();
+            let mut request = vec![0u8; 4096];
+            let n = socket.read(&mut request).await.unwrap();
+            let line = String::from_utf8_lossy(&request[..n])
+                .lines()
+                .next()
+                .unwrap()
+                .to_owned();
+            log.lock().unwrap().push(line);
+            let more = if more { "X-More-Data: true\r\n" } else { "" };
+            // The first answer promises more bytes than it sends, then closes.
+            let length = if i == 0 { body.len() + 100 } else { body.len() };
+            let head = format!(
+                "HTTP/1.1 200 OK\r\nContent-Type: text/plain;charset=UTF-8\r\nX-Text-Size: {size}\r\n{more}Content-Length: {length}\r\nConnection: close\r\n\r\n"
+            );
+            socket.write_all(head.as_bytes()).await.unwrap();
+            socket.write_all(body.as_bytes()).await.unwrap();
+            socket.flush().await.unwrap();
+            drop(socket);
+        }
+    });
+    (url, seen)
+}
+
+#[tokio::test]
+async fn an_answer_cut_off_mid_body_is_asked_for_again_without_repeating_text() {
+    let (url, seen) = cutting_server(vec![
+        (40, "one\ntwo\n", true),
+        (60, "one\ntwo\nthree\n", true),
+        (80, "four\n", false),
+    ])
+    .await;
+    let jenkins = JenkinsClient::direct(&url, JenkinsAuth::api_token("ci", "tok")).unwrap();
+    let chunks: Vec<_> = jenkins.console().follow(&job(), 12, fast()).collect().await;
+    let chunks: Vec<ConsoleChunk> = chunks.into_iter().map(Result::unwrap).collect();
+    assert_eq!(text(&chunks), "one\ntwo\nthree\nfour\n");
+    let starts: Vec<String> = seen
+        .lock()
+        .unwrap()
+        .iter()
+        .map(|l| {
+            l.split("start=")
+                .nth(1)
+                .unwrap()
+                .split(' ')
+                .next()
+                .unwrap()
+                .to_owned()
+        })
+        .collect();
+    assert_eq!(starts, ["0", "0", "60"]);
+}

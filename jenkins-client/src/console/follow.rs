@@ -78,11 +78,18 @@ impl FollowOptions {
     }
 }
 
+/// How many times in a row an answer cut off mid-body is asked for again.
+const MAX_RESUMES: u32 = 3;
+
 /// One answer being read.
 struct Answer {
     body: ByteStream,
     gunzip: Option<Gunzip>,
     step: Step,
+    /// The offsets before this answer, to ask for it again if it is cut off.
+    before: Progress,
+    /// Bytes of text taken from this answer so far (passed on or skipped).
+    taken: u64,
 }
 
 struct State {
@@ -93,6 +100,11 @@ struct State {
     answer: Option<Answer>,
     /// The last answer brought no new text: pause before the next.
     idle: bool,
+    /// Bytes of text at the start of the next answer that a cut-off answer
+    /// already passed on.
+    skip: u64,
+    /// Cut-off answers asked for again in a row.
+    resumes: u32,
     done: bool,
 }
 
@@ -128,6 +140,17 @@ impl State {
                     Some(g) => g.feed(&bytes),
                     None => Ok(bytes),
                 },
+                Some(Err(e)) if e.is_retryable() && self.resumes < MAX_RESUMES => {
+                    // The log only grows, so asking again from the same start
+                    // gives the same text first: skip what was passed on.
+                    tracing::debug!(error = %e, start = step.start, taken = answer.taken, "the console answer was cut off: asking again");
+                    self.progress = answer.before.clone();
+                    self.skip = answer.taken;
+                    self.resumes += 1;
+                    self.idle = true;
+                    self.answer = None;
+                    continue;
+                }
                 Some(Err(e)) => {
                     self.done = true;
                     return Some(Err(e.into()));
@@ -138,9 +161,24 @@ impl State {
                         None => Ok(Bytes::new()),
                     };
                     self.answer = None;
+                    self.resumes = 0;
                     rest
                 }
             };
+            let skip = &mut self.skip;
+            let text = text.map(|mut text| {
+                if let Some(answer) = &mut self.answer {
+                    answer.taken += text.len() as u64;
+                }
+                let cut = usize::try_from(*skip).unwrap_or(usize::MAX).min(text.len());
+                *skip -= cut as u64;
+                text.split_off(cut)
+            });
+            if self.answer.is_none() {
+                // A complete answer: nothing is left to skip, even if a
+                // re-sent answer was shorter than the cut-off one.
+                self.skip = 0;
+            }
             match text {
                 Err(e) => {
                     self.done = true;
@@ -176,6 +214,7 @@ impl State {
             .headers()
             .get(CONTENT_ENCODING)
             .is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"gzip"));
+        let before = self.progress.clone();
         let step = self.progress.on_answer(headers);
         if step.reset {
             tracing::warn!(
@@ -189,6 +228,8 @@ impl State {
             body,
             gunzip: gzip.then(Gunzip::new),
             step,
+            before,
+            taken: 0,
         })
     }
 }
@@ -206,6 +247,8 @@ pub(crate) fn follow(
         poll: options.poll,
         answer: None,
         idle: false,
+        skip: 0,
+        resumes: 0,
         done: false,
     };
     stream::unfold(state, |mut state| async move {
