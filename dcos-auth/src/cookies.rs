@@ -177,7 +177,7 @@ fn parse_set_cookie(header: &str, url: &Url, now: SystemTime) -> Option<StoredCo
                 });
             }
         } else if key.eq_ignore_ascii_case("expires") {
-            expires = httpdate::parse_http_date(val).ok();
+            expires = parse_expires(val);
         }
     }
     Some(StoredCookie {
@@ -190,6 +190,14 @@ fn parse_set_cookie(header: &str, url: &Url, now: SystemTime) -> Option<StoredCo
         // Max-Age wins over Expires (RFC 6265 §5.3 step 3).
         expires: max_age.or(expires),
     })
+}
+
+/// An `Expires` date: an HTTP date, or the Netscape form with dashes
+/// (`Thu, 01-Jan-1970 00:00:00 GMT`) that Jetty, and so Jenkins, writes.
+fn parse_expires(value: &str) -> Option<SystemTime> {
+    httpdate::parse_http_date(value)
+        .or_else(|_| httpdate::parse_http_date(&value.replace('-', " ")))
+        .ok()
 }
 
 /// The default cookie path: the request path up to its last `/` (RFC 6265
@@ -321,6 +329,17 @@ mod tests {
             &jar,
             "http://j/",
             &["u=1; Path=/; Expires=Thu, 01 Jan 1970 00:00:00 GMT"],
+            now,
+        );
+        assert_eq!(sent(&jar, "http://j/", now), None);
+        // Jetty's dashed date, as Jenkins sends to end a session; a plain
+        // HTTP-date parser refuses it.
+        assert!(httpdate::parse_http_date("Thu, 01-Jan-1970 00:00:00 GMT").is_err());
+        set(&jar, "http://j/", &["w=1; Path=/"], now);
+        set(
+            &jar,
+            "http://j/",
+            &["w=; Path=/; Expires=Thu, 01-Jan-1970 00:00:00 GMT"],
             now,
         );
         assert_eq!(sent(&jar, "http://j/", now), None);

@@ -341,3 +341,86 @@ async fn payload_urls_are_rebased_onto_the_client() {
         format!("{}/service/jenkins/job/app/7/", server.uri())
     );
 }
+
+#[tokio::test]
+async fn concurrent_posts_share_one_crumb_fetch() {
+    let server = guarded_server().await;
+    Mock::given(method("GET"))
+        .and(path("/crumbIssuer/api/json"))
+        .respond_with(
+            crumb_response("c", SESSION, "/").set_delay(std::time::Duration::from_millis(100)),
+        )
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/job/app/enable"))
+        .and(has_header("jenkins-crumb", "c"))
+        .and(has_header("cookie", SESSION))
+        .respond_with(ResponseTemplate::new(302))
+        .expect(8)
+        .mount(&server)
+        .await;
+    let jenkins = direct(&server, JenkinsAuth::password("alice", "pw"));
+    let app = JobPath::parse("app").unwrap();
+    let posts = (0..8).map(|_| {
+        let jenkins = jenkins.clone();
+        let app = app.clone();
+        tokio::spawn(async move { jenkins.jobs().enable(&app).await })
+    });
+    for post in posts.collect::<Vec<_>>() {
+        post.await.unwrap().unwrap();
+    }
+}
+
+#[tokio::test]
+async fn concurrent_rejections_renew_the_session_once() {
+    let server = guarded_server().await;
+    Mock::given(method("GET"))
+        .and(path("/crumbIssuer/api/json"))
+        .respond_with(crumb_response("old", "JSESSIONID.aa=first", "/"))
+        .up_to_n_times(1)
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/crumbIssuer/api/json"))
+        .respond_with(crumb_response("new", "JSESSIONID.aa=second", "/"))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/job/app/enable"))
+        .and(has_header("jenkins-crumb", "old"))
+        .respond_with(
+            ResponseTemplate::new(403)
+                .set_body_string(NO_CRUMB_PAGE)
+                .set_delay(std::time::Duration::from_millis(100)),
+        )
+        .expect(4)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/job/app/enable"))
+        .and(has_header("jenkins-crumb", "new"))
+        .and(has_header("cookie", "JSESSIONID.aa=second"))
+        .respond_with(ResponseTemplate::new(302))
+        .expect(4)
+        .mount(&server)
+        .await;
+    let jenkins = direct(&server, JenkinsAuth::password("alice", "pw"));
+    // All four wait for the one first fetch, all four are rejected, and one
+    // of them renews the session; the others retry with the new crumb.
+    let app = JobPath::parse("app").unwrap();
+    let posts: Vec<_> = (0..4)
+        .map(|_| {
+            let jenkins = jenkins.clone();
+            let app = app.clone();
+            tokio::spawn(async move { jenkins.jobs().enable(&app).await })
+        })
+        .collect();
+    for post in posts {
+        post.await.unwrap().unwrap();
+    }
+    assert_eq!(jenkins.core().cookie_names(), ["JSESSIONID.aa"]);
+}
