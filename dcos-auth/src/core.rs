@@ -21,6 +21,7 @@ use tokio::time::Instant;
 use url::Url;
 
 use crate::auth::Authenticator;
+use crate::cookies::CookieJar;
 use crate::decode::decode_json;
 use crate::error::{AuthError, Error, ErrorBody, MAX_ERROR_BODY};
 use crate::hosts::{HostSet, HostStatus, Round, host_failed, rotate, same_origin, with_origin};
@@ -58,6 +59,7 @@ pub struct HttpCore {
     shared: Arc<Shared>,
     base: Url,
     leader: Option<LeaderSlot>,
+    cookies: Option<Arc<CookieJar>>,
 }
 
 impl std::fmt::Debug for HttpCore {
@@ -66,6 +68,7 @@ impl std::fmt::Debug for HttpCore {
             .field("base", &self.base.as_str())
             .field("credentials", self.shared.auth.credentials())
             .field("leader", &self.leader())
+            .field("cookies", &self.cookies)
             .finish()
     }
 }
@@ -138,6 +141,7 @@ impl HttpCore {
             shared,
             base,
             leader: None,
+            cookies: None,
         }
     }
 
@@ -162,6 +166,7 @@ impl HttpCore {
             shared: self.shared.clone(),
             base: sub_folder(&self.base, &segments),
             leader: self.leader.clone(),
+            cookies: self.cookies.clone(),
         }
     }
 
@@ -173,6 +178,45 @@ impl HttpCore {
     pub fn remember_leader(mut self) -> Self {
         self.leader.get_or_insert_with(LeaderSlot::default);
         self
+    }
+
+    /// Opts in to a cookie store: this core, its clones and the cores
+    /// [scoped](Self::scoped) from it keep the cookies the cluster's own hosts
+    /// set and send them back, such as the `JSESSIONID.<hash>` session that
+    /// Jenkins pairs with its CSRF crumb. Each call starts a new, empty store,
+    /// so cookies never leak from one service to another.
+    ///
+    /// Cookies are kept only from hosts that may receive credentials (the
+    /// cluster's, [failover](crate::ClusterBuilder::failover_host) and
+    /// [allowed](crate::ClusterBuilder::allow_host) hosts), and each one goes
+    /// back only to the host and port that set it, on its path; a `Secure`
+    /// one only over HTTPS. `Max-Age` and `Expires` are honoured. Values never
+    /// show in `Debug` output or logs.
+    #[must_use]
+    pub fn with_cookie_store(mut self) -> Self {
+        self.cookies = Some(Arc::default());
+        self
+    }
+
+    /// Whether this core keeps cookies ([`with_cookie_store`](Self::with_cookie_store)).
+    pub fn has_cookie_store(&self) -> bool {
+        self.cookies.is_some()
+    }
+
+    /// Forgets every cookie of this core's store, so that the next request
+    /// starts a new session. Does nothing without a store.
+    pub fn clear_cookies(&self) {
+        if let Some(jar) = &self.cookies {
+            jar.clear();
+        }
+    }
+
+    /// The names of the cookies this core holds (never their values).
+    pub fn cookie_names(&self) -> Vec<String> {
+        self.cookies
+            .as_ref()
+            .map(|jar| jar.names())
+            .unwrap_or_default()
     }
 
     /// The leader this core remembers, if any.
@@ -250,7 +294,14 @@ impl HttpCore {
 
     async fn run(&self, request: &Request, mode: Mode) -> Result<Answer, Error> {
         self.shared
-            .run(&self.base, self.leader.as_ref(), request, mode, true)
+            .run(
+                &self.base,
+                self.leader.as_ref(),
+                self.cookies.as_deref(),
+                request,
+                mode,
+                true,
+            )
             .await
     }
 }
@@ -265,7 +316,10 @@ impl Shared {
     ) -> Pin<Box<dyn Future<Output = Result<Response, Error>> + Send + 'a>> {
         // Boxed: logging in happens inside a send, so the futures would nest.
         Box::pin(async move {
-            match self.run(url, None, request, Mode::Full, false).await? {
+            match self
+                .run(url, None, None, request, Mode::Full, false)
+                .await?
+            {
                 Answer::Full(response) => Ok(response),
                 Answer::Stream(..) => Err(Error::config("internal: a full read returned a stream")),
             }
@@ -284,6 +338,7 @@ impl Shared {
         self: &Arc<Self>,
         base: &Url,
         leader: Option<&LeaderSlot>,
+        cookies: Option<&CookieJar>,
         request: &Request,
         mode: Mode,
         with_auth: bool,
@@ -306,7 +361,7 @@ impl Shared {
             } else {
                 None
             };
-            let result = match self.attempt(&url, request, mode, with_auth).await {
+            let result = match self.attempt(&url, request, cookies, mode, with_auth).await {
                 // The login has its own retries; its failure ends this request.
                 Err(AttemptError::Login(err)) => return Err(err),
                 Err(AttemptError::Send(err)) => Err(err),
@@ -434,6 +489,7 @@ impl Shared {
         self: &Arc<Self>,
         first: &Url,
         request: &Request,
+        cookies: Option<&CookieJar>,
         mode: Mode,
         with_auth: bool,
     ) -> Result<Sent, AttemptError> {
@@ -453,11 +509,15 @@ impl Shared {
             } else {
                 None
             };
-            let headers = if permitted {
+            let mut headers = if permitted {
                 request.headers.clone()
             } else {
                 without_sensitive_headers(&request.headers)
             };
+            let jar = cookies.filter(|_| permitted);
+            if let Some(cookie) = jar.and_then(|jar| jar.header_for(&url, SystemTime::now())) {
+                add_cookie(&mut headers, cookie);
+            }
             let mut builder = self
                 .http
                 .request(method.clone(), url.clone())
@@ -493,6 +553,9 @@ impl Shared {
                     .map_err(|_| AttemptError::Send(timed_out()))?,
             }
             .map_err(|e| AttemptError::Send(self.map_reqwest(&method, &url, e)))?;
+            if let Some(jar) = jar {
+                jar.store(&url, response.headers(), SystemTime::now());
+            }
             let location = response
                 .headers()
                 .get(LOCATION)
@@ -608,6 +671,26 @@ fn is_dcos_challenge(headers: &HeaderMap) -> bool {
         let scheme = c.split([' ', ',']).next().unwrap_or_default();
         scheme.eq_ignore_ascii_case("acsjwt") || scheme.eq_ignore_ascii_case("oauthjwt")
     })
+}
+
+/// Adds the store's cookies to a request's headers, after any `Cookie` the
+/// caller set, as one header line.
+fn add_cookie(headers: &mut HeaderMap, stored: reqwest::header::HeaderValue) {
+    let merged = match headers.get(COOKIE).and_then(|v| v.to_str().ok()) {
+        Some(own) => reqwest::header::HeaderValue::from_str(&format!(
+            "{own}; {}",
+            stored.to_str().unwrap_or_default()
+        ))
+        .ok()
+        .map(|mut v| {
+            v.set_sensitive(true);
+            v
+        }),
+        None => Some(stored),
+    };
+    if let Some(value) = merged {
+        headers.insert(COOKIE, value);
+    }
 }
 
 /// The headers minus cookies, proxy credentials and anything marked sensitive,

@@ -19,6 +19,9 @@
 //!   ([`ClusterBuilder::failover_host`]): see below.
 //! - **Errors** keep method, URL, status and body ([`Error`]).
 //! - **Secrets** print as `***` everywhere ([`Secret`]).
+//! - **Cookies**, opt-in per core ([`HttpCore::with_cookie_store`]): kept from
+//!   and sent back to the cluster's own hosts only, for services such as
+//!   Jenkins that pair a CSRF crumb with a session cookie.
 //!
 //! # Quick start
 //!
@@ -93,6 +96,7 @@
 mod auth;
 mod cluster;
 mod config;
+mod cookies;
 mod core;
 mod credentials;
 mod decode;
