@@ -141,6 +141,28 @@ impl Trigger<'_> {
     }
 }
 
+impl Trigger<'_> {
+    /// Triggers the build, waits for it to start
+    /// ([`BuildQueue::wait_for_start`](crate::BuildQueue::wait_for_start),
+    /// with the job for the expiry fallback) and to finish
+    /// ([`Builds::wait_for_completion`]), and returns it, whatever its
+    /// result: check it with [`require_success`]. `wait` sets the polls and
+    /// the time-out of each of the two waits.
+    pub async fn run(self, wait: &BuildWait) -> Result<Build> {
+        let client = self.client;
+        let job = self.job.clone();
+        let queue_id = self.send().await?;
+        let started = client
+            .queue()
+            .wait_for_start(queue_id, Some(&job), wait)
+            .await?;
+        client
+            .builds()
+            .wait_for_completion(&job, started.number, wait)
+            .await
+    }
+}
+
 /// The fields [`Builds::get`] asks for.
 pub fn build_tree() -> Tree {
     let cause = Tree::new().fields([

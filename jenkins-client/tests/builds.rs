@@ -578,3 +578,42 @@ async fn a_wait_that_never_ends_times_out() {
         .unwrap_err();
     assert!(matches!(err, Error::Timeout { .. }), "{err:?}");
 }
+
+#[tokio::test]
+async fn run_triggers_waits_for_the_start_and_the_end() {
+    let server = guarded_server().await;
+    Mock::given(method("POST"))
+        .and(path("/job/app/buildWithParameters"))
+        .and(body_string("TAG=v1"))
+        .respond_with(created("/queue/item/31/"))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/queue/item/31/api/json"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "_class": "hudson.model.Queue$LeftItem", "id": 31, "cancelled": false,
+            "executable": {"number": 5, "url": "http://jenkins.marathon.mesos:10000/job/app/5/"}})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/job/app/5/api/json"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(build_json(
+            5,
+            false,
+            Some("SUCCESS"),
+        )))
+        .expect(2)
+        .mount(&server)
+        .await;
+    let build = client(&server)
+        .builds()
+        .trigger(&job("app"))
+        .params(BuildParams::new().string("TAG", "v1"))
+        .run(&fast())
+        .await
+        .unwrap();
+    assert_eq!(build.number, Some(5));
+    assert_eq!(build.result, Some(BuildResult::Success));
+}
