@@ -81,6 +81,7 @@ mod client;
 pub mod dialect;
 pub mod docker;
 mod error;
+pub mod extra;
 pub mod legacy;
 pub mod models;
 pub mod operator;

@@ -139,6 +139,18 @@ json_model! {
     }
 }
 
+string_enum! {
+    /// Who sent a status update (`TaskStatus.Source`).
+    pub enum StatusSource {
+        /// The master.
+        Master = "SOURCE_MASTER",
+        /// The agent.
+        Agent = "SOURCE_AGENT",
+        /// The executor.
+        Executor = "SOURCE_EXECUTOR",
+    }
+}
+
 json_model! {
     /// A status update of a task (`TaskStatus`).
     pub struct TaskStatus {
@@ -148,12 +160,12 @@ json_model! {
         "state" state: Option<TaskState>,
         /// Why, in words.
         "message" message: Option<String>,
-        /// Who sent it: `SOURCE_MASTER`, `SOURCE_AGENT` or `SOURCE_EXECUTOR`.
-        "source" source: Option<String>,
+        /// Who sent it.
+        "source" source: Option<StatusSource>,
         /// Why, as a `Reason` (`REASON_COMMAND_EXECUTOR_FAILED`…).
         "reason" reason: Option<String>,
-        /// Opaque data from the executor.
-        "data" data: Option<Base64Bytes>,
+        /// Opaque data from the executor (boxed: rarely sent).
+        "data" data: Option<Box<Base64Bytes>>,
         /// The agent.
         "agent_id" agent_id: Option<AgentId>,
         /// The executor.
@@ -225,7 +237,7 @@ impl TaskStatus {
             for info in &mut status.network_infos {
                 info.ip_addresses.shrink_to_fit();
                 info.groups.shrink_to_fit();
-                if let Some(labels) = info.labels.as_mut() {
+                if let Some(labels) = info.labels.as_deref_mut() {
                     labels.labels.shrink_to_fit();
                 }
             }
@@ -242,6 +254,9 @@ impl Task {
     /// two statuses would otherwise hold room for four.
     pub fn shrink_to_fit(&mut self) {
         self.resources.shrink_to_fit();
+        for resource in &mut self.resources {
+            resource.shrink_to_fit();
+        }
         self.statuses.shrink_to_fit();
         for status in &mut self.statuses {
             status.shrink_to_fit();
@@ -306,18 +321,28 @@ json_model! {
         "name" name: Option<String>,
         /// Its groups.
         "groups" groups: Vec<String>,
-        /// Its labels.
-        "labels" labels: Option<Labels>,
+        /// Its labels (boxed: rarely sent).
+        "labels" labels: Option<Box<Labels>>,
         /// Its port mappings (`NetworkInfo.PortMapping`), as sent.
         "port_mappings" port_mappings: Vec<serde_json::Value>,
+    }
+}
+
+string_enum! {
+    /// An IP address's protocol (`NetworkInfo.Protocol`).
+    pub enum IpProtocol {
+        /// IPv4.
+        Ipv4 = "IPv4",
+        /// IPv6.
+        Ipv6 = "IPv6",
     }
 }
 
 json_model! {
     /// An address of a container (`NetworkInfo.IPAddress`).
     pub struct IpAddress {
-        /// `IPv4` or `IPv6`.
-        "protocol" protocol: Option<String>,
+        /// `IPv4` or `IPv6`; `IPv4` when absent.
+        "protocol" protocol: Option<IpProtocol>,
         /// The address.
         "ip_address" ip_address: Option<String>,
     }
