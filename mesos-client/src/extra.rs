@@ -10,8 +10,18 @@ use serde_json::{Map, Value};
 
 /// Fields a small message does not know, written back unchanged: a map that
 /// is allocated only when the first unknown field arrives.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+///
+/// Two `Extra`s are equal when they hold the same fields, allocated or not.
+#[derive(Debug, Clone, Default)]
 pub struct Extra(Option<Box<Map<String, Value>>>);
+
+impl PartialEq for Extra {
+    fn eq(&self, other: &Self) -> bool {
+        self.iter().eq(other.iter())
+    }
+}
+
+impl Eq for Extra {}
 
 impl Extra {
     /// No unknown fields.
@@ -67,5 +77,8 @@ mod tests {
         let copy = extra.map_mut().clone();
         assert_eq!(extra, Extra::from(copy));
         assert_eq!(Extra::from(Map::new()), Extra::new());
+        let mut allocated = Extra::new();
+        allocated.map_mut();
+        assert_eq!(allocated, Extra::new(), "an empty map equals none");
     }
 }
