@@ -252,10 +252,22 @@ impl Task {
     /// Releases the spare capacity of its lists (statuses, resources,
     /// labels): a list decoded from JSON grows by doubling, and a task with
     /// two statuses would otherwise hold room for four.
+    ///
+    /// Its statuses' task, agent and executor IDs, when they are the task's
+    /// own, share the task's copy instead of holding their own.
     pub fn shrink_to_fit(&mut self) {
         self.resources.shrink_to_fit();
         for resource in &mut self.resources {
             resource.shrink_to_fit();
+        }
+        for status in &mut self.statuses {
+            status.task_id.share(&self.task_id);
+            if let Some(agent_id) = status.agent_id.as_mut() {
+                agent_id.share(&self.agent_id);
+            }
+            if let (Some(mine), Some(task)) = (status.executor_id.as_mut(), &self.executor_id) {
+                mine.share(task);
+            }
         }
         self.statuses.shrink_to_fit();
         for status in &mut self.statuses {

@@ -79,6 +79,11 @@ mod size_tests {
         });
         let tasks: GetTasks = serde_json::from_value(input.clone()).unwrap();
         assert_eq!(tasks.tasks[0].statuses.capacity(), 2);
+        let task = &tasks.tasks[0];
+        assert!(std::ptr::eq(
+            task.statuses[1].task_id.as_str(),
+            task.task_id.as_str()
+        ));
         let ports = tasks.tasks[0].resources[0].ranges.as_ref().unwrap();
         assert_eq!(ports.range.capacity(), 1);
         let infos = &tasks.tasks[0].statuses[0]

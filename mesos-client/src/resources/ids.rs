@@ -1,12 +1,15 @@
 //! The `{"value": "…"}` ID messages of `mesos.proto` that offers and tasks use.
 //!
 //! A GET_STATE holds about a dozen IDs per task, so they are compact: the ID
-//! as a `Box<str>` (16 bytes) and unknown fields in an [`Extra`] that
+//! as an `Arc<str>` (16 bytes) and unknown fields in an [`Extra`] that
 //! allocates only when one arrives (8 bytes), 24 bytes in all instead of the
-//! 48 of a `json_model!` struct. They are written exactly as read:
-//! `{"value": …}` plus any unknown fields.
+//! 48 of a `json_model!` struct. Cloning an ID shares its text, so the
+//! copies of one ID in a task's statuses can share one allocation
+//! ([`Task::shrink_to_fit`](crate::models::Task::shrink_to_fit) does it).
+//! They are written exactly as read: `{"value": …}` plus any unknown fields.
 
 use std::fmt;
+use std::sync::Arc;
 
 use serde::de::{self, Deserializer, MapAccess, Visitor};
 use serde::ser::{SerializeMap, Serializer};
@@ -19,14 +22,22 @@ macro_rules! id_message {
             $(#[$meta])*
             #[derive(Debug, Clone, Default, PartialEq, Eq)]
             pub struct $name {
-                value: Box<str>,
+                value: Arc<str>,
                 extra: Extra,
             }
 
             impl $name {
                 /// Wraps an ID string.
                 pub fn new(value: impl Into<String>) -> Self {
-                    $name { value: value.into().into_boxed_str(), extra: Extra::new() }
+                    $name { value: Arc::from(value.into()), extra: Extra::new() }
+                }
+
+                /// Makes this ID share the text of `other` when both are
+                /// the same ID, freeing its own copy.
+                pub fn share(&mut self, other: &Self) {
+                    if self.value == other.value && !Arc::ptr_eq(&self.value, &other.value) {
+                        self.value = Arc::clone(&other.value);
+                    }
                 }
 
                 /// The ID string.
@@ -54,7 +65,7 @@ macro_rules! id_message {
 
             impl From<&str> for $name {
                 fn from(value: &str) -> Self {
-                    $name::new(value)
+                    $name { value: Arc::from(value), extra: Extra::new() }
                 }
             }
 
@@ -121,7 +132,7 @@ fn serialize_id<S: Serializer>(
 struct IdVisitor(&'static str);
 
 impl<'de> Visitor<'de> for IdVisitor {
-    type Value = (Box<str>, Extra);
+    type Value = (Arc<str>, Extra);
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "a {} object", self.0)
@@ -132,7 +143,7 @@ impl<'de> Visitor<'de> for IdVisitor {
         let mut extra = Extra::new();
         while let Some(dcos_auth::model::Key(key)) = map.next_key()? {
             if key == "value" {
-                value = Some(map.next_value::<Box<str>>()?);
+                value = Some(map.next_value::<IdText>()?.0);
             } else {
                 let field = map.next_value()?;
                 extra.insert(key.into_owned(), field);
@@ -140,6 +151,25 @@ impl<'de> Visitor<'de> for IdVisitor {
         }
         let value = value.ok_or_else(|| de::Error::missing_field("value"))?;
         Ok((value, extra))
+    }
+}
+
+/// An ID's text, read straight into an `Arc<str>` (one allocation).
+struct IdText(Arc<str>);
+
+impl<'de> serde::Deserialize<'de> for IdText {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct TextVisitor;
+        impl Visitor<'_> for TextVisitor {
+            type Value = IdText;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a string")
+            }
+            fn visit_str<E: de::Error>(self, text: &str) -> Result<IdText, E> {
+                Ok(IdText(Arc::from(text)))
+            }
+        }
+        deserializer.deserialize_str(TextVisitor)
     }
 }
 
@@ -188,6 +218,18 @@ mod tests {
         assert_eq!(serde_json::to_string(&id).unwrap(), r#"{"value":"S0"}"#);
         assert_eq!(id.to_string(), "S0");
         assert!(id.extra().is_empty());
+    }
+
+    #[test]
+    fn equal_ids_can_share_their_text() {
+        let a = TaskId::new("build-1");
+        let mut b: TaskId = serde_json::from_str(r#"{"value":"build-1"}"#).unwrap();
+        let mut c = TaskId::from("build-2");
+        b.share(&a);
+        c.share(&a);
+        assert!(Arc::ptr_eq(&a.value, &b.value));
+        assert_eq!(c, "build-2");
+        assert_eq!(a, b);
     }
 
     #[test]
