@@ -10,8 +10,8 @@ use axum::routing::{get, post};
 use axum::{Extension, Json};
 use serde_json::json;
 
-use crate::iam;
 use crate::sim::SimState;
+use crate::{iam, mesos};
 
 /// Which listener a request arrived on: `0` is the cluster URL, `1` the
 /// second Mesos master address.
@@ -36,6 +36,10 @@ pub(crate) fn router(sim: SimState, listener: usize) -> Router {
         .route(iam::LOGIN_PATH, post(iam::login))
         .route("/acs/api/v1/users/{uid}", get(iam::get_user))
         .route("/dcos-metadata/dcos-version.json", get(dcos_version))
+        .nest("/mesos", mesos::router(sim.clone()))
+        // Later services nest here, one router each:
+        // .nest("/service/marathon", marathon::router(sim.clone()))
+        // .nest("/service/jenkins", jenkins::router(sim.clone()))
         .fallback(not_found)
         .layer(from_fn_with_state(sim.clone(), authenticate))
         .layer(from_fn_with_state(sim.clone(), inject_faults))

@@ -16,7 +16,9 @@ use crate::faults::{FaultState, Faults};
 use crate::iam::{Iam, LOGIN_PATH};
 use crate::jwt::Signer;
 use crate::keys;
+use crate::mesos::api::Mesos;
 use crate::sim::{Sim, SimState};
+use crate::state::Master;
 
 /// Why a cluster could not start.
 #[derive(Debug)]
@@ -166,12 +168,24 @@ impl SimCluster {
             first.local_addr().map_err(StartError::Bind)?,
             second.local_addr().map_err(StartError::Bind)?,
         ];
+        let clock = SimClock::new(config.speed);
+        let shutdown = watch::Sender::new(false);
+        let mesos = Arc::new(Master::new(
+            &config.agents,
+            config.seed,
+            clock.clone(),
+            config.heartbeat_interval,
+            config.task_startup,
+            shutdown.subscribe(),
+        ));
+        mesos.start_allocator();
         let sim = Arc::new(Sim {
-            clock: SimClock::new(config.speed),
+            clock,
             iam,
             faults: FaultState::default(),
+            mesos,
             addrs: OnceLock::new(),
-            shutdown: watch::Sender::new(false),
+            shutdown,
         });
         let _ = sim.addrs.set(addrs);
         let servers = [first, second]
@@ -230,6 +244,12 @@ impl SimCluster {
     /// The fault knobs.
     pub fn faults(&self) -> Faults {
         Faults::new(Arc::clone(&self.sim))
+    }
+
+    /// The simulated Mesos master, for launching and killing tasks on the
+    /// agents from other simulated services (and tests).
+    pub fn mesos(&self) -> Mesos {
+        Mesos::new(Arc::clone(&self.sim))
     }
 
     /// The shared clock.

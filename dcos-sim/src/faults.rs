@@ -57,6 +57,11 @@ impl FaultState {
         Duration::from_millis(self.latency_ms.load(Ordering::Relaxed))
     }
 
+    /// A receiver that changes when every open stream must drop.
+    pub(crate) fn stream_drops(&self) -> watch::Receiver<u64> {
+        self.streams.subscribe()
+    }
+
     /// Drops every open stream.
     pub(crate) fn drop_streams(&self) {
         self.streams.send_modify(|g| *g += 1);
@@ -137,6 +142,16 @@ impl Faults {
         faults.mesos_leader.store(new, Ordering::SeqCst);
         faults.drop_streams();
         self.sim.origin(new)
+    }
+
+    /// Loses an agent (a network partition): its outstanding offers are
+    /// rescinded, it leaves GET_AGENTS (operator subscribers get
+    /// AGENT_REMOVED), and its tasks go to TASK_UNREACHABLE for
+    /// PARTITION_AWARE frameworks (the simulated services' frameworks are)
+    /// or TASK_LOST for the others. False if no reachable agent has this id.
+    pub fn agent_lost(&self, agent_id: &str) -> bool {
+        let now = self.sim.clock.unix_seconds();
+        self.sim.mesos.lock().agent_lost(agent_id, now)
     }
 
     /// The URL of the leading Mesos master's listener (the cluster URL or

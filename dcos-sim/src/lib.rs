@@ -60,7 +60,9 @@ mod faults;
 mod iam;
 mod jwt;
 mod keys;
+mod mesos;
 mod sim;
+mod state;
 
 pub use admin_router::DCOS_VERSION;
 pub use agent_spec::AgentSpec;
@@ -69,3 +71,7 @@ pub use clock::SimClock;
 pub use cluster::{ServiceAccount, SimCluster, StartError, Superuser};
 pub use faults::Faults;
 pub use iam::DEFAULT_TOKEN_LIFETIME;
+pub use mesos::api::{AgentView, Amounts, LaunchError, Mesos, TaskSpec, TaskView};
+pub use mesos::render::MESOS_VERSION;
+pub use state::TaskUpdate;
+pub use state::task::TaskState;

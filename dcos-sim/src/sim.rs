@@ -9,6 +9,7 @@ use tokio::sync::watch;
 use crate::clock::SimClock;
 use crate::faults::FaultState;
 use crate::iam::Iam;
+use crate::state::Master;
 
 /// The shared state, as handlers receive it.
 pub(crate) type SimState = Arc<Sim>;
@@ -22,6 +23,8 @@ pub(crate) struct Sim {
     pub(crate) iam: Iam,
     /// The fault knobs' state.
     pub(crate) faults: FaultState,
+    /// The Mesos master and the cluster state it keeps (agents, tasks…).
+    pub(crate) mesos: Arc<Master>,
     /// The listeners: `[0]` is the cluster (Admin Router and the first Mesos
     /// master), `[1]` the second Mesos master address.
     pub(crate) addrs: OnceLock<[SocketAddr; 2]>,
@@ -35,6 +38,14 @@ impl Sim {
         match self.addrs.get().and_then(|a| a.get(index)) {
             Some(addr) => format!("http://{addr}"),
             None => "http://127.0.0.1".to_owned(),
+        }
+    }
+
+    /// `host:port` of listener `index`.
+    pub(crate) fn authority(&self, index: usize) -> String {
+        match self.addrs.get().and_then(|a| a.get(index)) {
+            Some(addr) => addr.to_string(),
+            None => "127.0.0.1".to_owned(),
         }
     }
 
