@@ -23,7 +23,7 @@ pub const DCOS_VERSION: &str = "1.13.0";
 
 /// Paths Admin Router serves without a token.
 fn is_public(path: &str) -> bool {
-    path == iam::LOGIN_PATH || path == "/dcos-metadata/dcos-version.json"
+    path == iam::LOGIN_PATH || path == "/dcos-metadata/dcos-version.json" || path == "/"
 }
 
 /// The whole cluster's routes, as served on listener `listener`.
@@ -36,6 +36,7 @@ pub(crate) fn router(sim: SimState, listener: usize) -> Router {
         .route(iam::LOGIN_PATH, post(iam::login))
         .route("/acs/api/v1/users/{uid}", get(iam::get_user))
         .route("/dcos-metadata/dcos-version.json", get(dcos_version))
+        .route("/", get(ui))
         .nest("/mesos", mesos::router(sim.clone()))
         // Later services nest here, one router each:
         // .nest("/service/marathon", marathon::router(sim.clone()))
@@ -55,6 +56,21 @@ async fn dcos_version() -> Json<serde_json::Value> {
         "dcos-image-commit": "dcos-sim",
         "bootstrap-id": "dcos-sim",
     }))
+}
+
+/// `GET /`: where the DC/OS UI would be (public, as the UI's static files
+/// are); a master's `/master/redirect` points here too.
+async fn ui() -> Response {
+    let mut response = (
+        StatusCode::OK,
+        "<html><head><title>dcos-sim</title></head><body>A simulated DC/OS cluster.</body></html>\n",
+    )
+        .into_response();
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/html; charset=utf-8"),
+    );
+    response
 }
 
 /// An nginx-style HTML error page.

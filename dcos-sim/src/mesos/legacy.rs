@@ -106,8 +106,48 @@ fn framework(state: &ClusterState, f: &Framework) -> Value {
     })
 }
 
+/// `GET /master/frameworks`.
+pub(crate) async fn frameworks(State(sim): State<SimState>) -> Response {
+    let state = sim.mesos.lock();
+    super::json(&json!({
+        "frameworks": state.frameworks.values().map(|f| framework(&state, f)).collect::<Vec<_>>(),
+        "completed_frameworks": state.completed_frameworks.iter().map(|f| framework(&state, f)).collect::<Vec<_>>(),
+        "unregistered_frameworks": [],
+    }))
+}
+
+/// `GET /master/state-summary`: the agents and frameworks, without tasks.
+pub(crate) async fn state_summary(State(sim): State<SimState>) -> Response {
+    let full = master_state(&sim);
+    let strip = |list: &Value| -> Vec<Value> {
+        list.as_array()
+            .into_iter()
+            .flatten()
+            .map(|f| {
+                let mut f = f.clone();
+                if let Some(map) = f.as_object_mut() {
+                    for key in ["tasks", "completed_tasks", "offers", "executors"] {
+                        map.remove(key);
+                    }
+                }
+                f
+            })
+            .collect()
+    };
+    super::json(&json!({
+        "hostname": full["hostname"],
+        "cluster": full["cluster"],
+        "slaves": full["slaves"],
+        "frameworks": strip(&full["frameworks"]),
+    }))
+}
+
 /// `GET /master/state`.
 pub(crate) async fn state(State(sim): State<SimState>) -> Response {
+    super::json(&master_state(&sim))
+}
+
+fn master_state(sim: &SimState) -> Value {
     let leader = sim.faults.mesos_leader();
     let authority = sim.authority(leader);
     let hostname = authority
@@ -170,5 +210,5 @@ pub(crate) async fn state(State(sim): State<SimState>) -> Response {
         "orphan_tasks": [],
         "unregistered_frameworks": [],
     });
-    super::json(&body)
+    body
 }

@@ -25,6 +25,8 @@ pub(crate) fn router(sim: SimState) -> Router<SimState> {
         .route("/api/v1", post(operator::call))
         .route("/api/v1/scheduler", post(scheduler::call))
         .route("/master/state", get(legacy::state))
+        .route("/master/state-summary", get(legacy::state_summary))
+        .route("/master/frameworks", get(legacy::frameworks))
         .route("/master/redirect", get(legacy::redirect))
         .route_layer(from_fn_with_state(sim, follow_leader))
 }
@@ -56,7 +58,8 @@ async fn follow_leader(
     next: Next,
 ) -> Response {
     let leader = sim.faults.mesos_leader();
-    if leader == listener {
+    // Every master answers /master/redirect itself, pointing at the leader.
+    if leader == listener || request.uri().path() == "/master/redirect" {
         return next.run(request).await;
     }
     let path = uri.path_and_query().map_or("/", |p| p.as_str());
