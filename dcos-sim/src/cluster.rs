@@ -14,7 +14,6 @@ use crate::builder::SimClusterBuilder;
 use crate::clock::SimClock;
 use crate::faults::{FaultState, Faults};
 use crate::iam::{Iam, LOGIN_PATH};
-use crate::jwt::Signer;
 use crate::keys;
 use crate::mesos::api::Mesos;
 use crate::sim::{Sim, SimState};
@@ -143,9 +142,8 @@ impl SimCluster {
     }
 
     pub(crate) async fn start(config: SimClusterBuilder) -> Result<Self, StartError> {
-        let signer = Signer::from_pkcs8_pem(keys::IAM_PRIVATE_KEY_PEM).map_err(StartError::Key)?;
-        let account_key = Signer::from_pkcs8_pem(keys::SERVICE_ACCOUNT_PRIVATE_KEY_PEM)
-            .map_err(StartError::Key)?;
+        let signer = keys::iam_signer().map_err(StartError::Key)?;
+        let account_key = keys::service_account_signer().map_err(StartError::Key)?;
         let iam = Iam::new(signer, config.token_lifetime, config.auth);
         iam.add_user(
             &config.superuser_uid,

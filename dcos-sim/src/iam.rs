@@ -2,8 +2,8 @@
 //! ACS tokens and `GET /acs/api/v1/users/<uid>`.
 
 use std::collections::HashMap;
-use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use axum::Json;
@@ -39,7 +39,9 @@ struct Account {
 
 /// The IAM's state: accounts, the signing key, issued tokens.
 pub(crate) struct Iam {
-    signer: Signer,
+    signer: Arc<Signer>,
+    /// The signer's public key, DER.
+    public_key: Vec<u8>,
     accounts: Mutex<HashMap<String, Account>>,
     /// The generation each issued token was minted in; tokens of an older
     /// generation than `generation` are refused (the "expire every token"
@@ -79,8 +81,9 @@ fn unix_now() -> f64 {
 
 impl Iam {
     /// An IAM signing with `signer`.
-    pub(crate) fn new(signer: Signer, lifetime: Duration, enabled: bool) -> Self {
+    pub(crate) fn new(signer: Arc<Signer>, lifetime: Duration, enabled: bool) -> Self {
         let iam = Iam {
+            public_key: signer.public_key(),
             signer,
             accounts: Mutex::new(HashMap::new()),
             issued: Mutex::new(HashMap::new()),
@@ -169,8 +172,8 @@ impl Iam {
     /// Checks a request's token; returns its uid.
     pub(crate) fn check(&self, token: Option<&str>) -> Result<String, TokenRefused> {
         let token = token.ok_or(TokenRefused::Missing)?;
-        let claims = jwt::verify(token, &self.signer.public_key(), unix_now())
-            .map_err(TokenRefused::Invalid)?;
+        let claims =
+            jwt::verify(token, &self.public_key, unix_now()).map_err(TokenRefused::Invalid)?;
         let current = self.generation.load(Ordering::SeqCst);
         if self
             .lock_issued()
@@ -366,11 +369,7 @@ mod tests {
     use crate::keys;
 
     fn iam() -> Iam {
-        let iam = Iam::new(
-            Signer::from_pkcs8_pem(keys::IAM_PRIVATE_KEY_PEM).unwrap(),
-            Duration::from_secs(60),
-            true,
-        );
+        let iam = Iam::new(keys::iam_signer().unwrap(), Duration::from_secs(60), true);
         iam.add_user("alice", "secret", "Alice");
         iam
     }

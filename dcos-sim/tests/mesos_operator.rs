@@ -40,6 +40,12 @@ async fn our_client_reads_health_version_master_agents_and_state() {
     let mesos = mesos(&cluster);
     let op = mesos.operator();
     assert!(op.get_health().await.unwrap().healthy);
+    let flags = op.get_flags().await.unwrap().flags;
+    let heartbeat = flags
+        .iter()
+        .find(|f| f.name == "heartbeat_interval")
+        .unwrap();
+    assert_eq!(heartbeat.value.as_deref(), Some("15secs"));
     assert_eq!(
         op.get_version().await.unwrap().version_info.version,
         dcos_sim::MESOS_VERSION

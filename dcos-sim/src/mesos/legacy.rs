@@ -203,7 +203,10 @@ fn master_state(sim: &SimState) -> Value {
         "leader_info": super::render::master_info(&state.master_id, &authority),
         "log_dir": "/var/log/mesos",
         "external_log_file": "",
-        "flags": { "authenticate_http_readwrite": "true", "heartbeat_interval": format!("{}secs", sim.mesos.heartbeat_interval.as_secs_f64()) },
+        "flags": super::flags::flags(sim, &authority)
+            .into_iter()
+            .map(|(name, value)| (name.to_owned(), Value::String(value)))
+            .collect::<Map<String, Value>>(),
         "slaves": slaves,
         "frameworks": state.frameworks.values().map(|f| framework(&state, f)).collect::<Vec<_>>(),
         "completed_frameworks": state.completed_frameworks.iter().map(|f| framework(&state, f)).collect::<Vec<_>>(),

@@ -3,6 +3,7 @@
 //! `/master/state` and `/master/redirect`.
 
 pub(crate) mod api;
+mod flags;
 mod legacy;
 mod operator;
 pub(crate) mod recordio;

@@ -18,8 +18,7 @@ use crate::sim::SimState;
 
 /// Operator calls of `master.proto` that the simulator does not simulate:
 /// they answer `501` naming the call, rather than pretending.
-const NOT_SIMULATED: [&str; 27] = [
-    "GET_FLAGS",
+const NOT_SIMULATED: [&str; 26] = [
     "GET_METRICS",
     "GET_LOGGING_LEVEL",
     "SET_LOGGING_LEVEL",
@@ -71,6 +70,13 @@ pub(crate) async fn call(
     };
     match kind.as_str() {
         "GET_HEALTH" => reply("get_health", json!({ "healthy": true })),
+        "GET_FLAGS" => {
+            let flags: Vec<Value> = super::flags::flags(&sim, &sim.authority(listener))
+                .into_iter()
+                .map(|(name, value)| json!({ "name": name, "value": value }))
+                .collect();
+            reply("get_flags", json!({ "flags": flags }))
+        }
         "GET_VERSION" => reply(
             "get_version",
             json!({ "version_info": {

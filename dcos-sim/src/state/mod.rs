@@ -293,7 +293,7 @@ impl ClusterState {
             let bytes: [u8; 16] = std::array::from_fn(|_| self.rng.u8(..));
             map.insert("uuid".into(), json!(STANDARD.encode(bytes)));
         }
-        if state == TaskState::Running {
+        if matches!(source, Source::Executor) {
             map.insert(
                 "container_status".into(),
                 json!({ "network_infos": [{ "ip_addresses": [{ "ip_address": agent_id.and_then(|a| self.agent(a)).map(|a| a.hostname.clone()).unwrap_or_default() }] }] }),
