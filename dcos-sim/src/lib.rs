@@ -111,9 +111,11 @@
 //!   crate: they are public, so nothing they sign proves anything outside a
 //!   test. Everything is plain HTTP on 127.0.0.1: no TLS, no CA bundle.
 //! - **Mesos wire format.** JSON only (`application/x-protobuf` gets `415`).
-//!   The streaming `Accept: application/recordio` form is accepted and
-//!   answered as JSON records. Empty repeated fields are left out, as
-//!   protobuf JSON does.
+//!   Streams answer `Content-Type: application/json` (RecordIO records of
+//!   JSON, the classic form), or `application/recordio` with
+//!   `Message-Content-Type: application/json` when the request's `Accept`
+//!   asks only for that. Empty repeated fields are left out, as protobuf
+//!   JSON does.
 //! - **Resources.** Only unreserved (`role: "*"`) SCALAR and RANGES
 //!   resources are simulated; SET resources make a task TASK_ERROR.
 //!   Reservations, volumes, quota, weights, maintenance and the other

@@ -241,6 +241,43 @@ async fn the_operator_stream_is_recordio_with_heartbeats() {
 }
 
 #[tokio::test]
+async fn streams_honour_accept_recordio_and_message_accept() {
+    let cluster = start().await;
+    let raw = Raw::new(&cluster).await;
+    let subscribe = json!({"type": "SUBSCRIBE"});
+    let r = raw
+        .post("/mesos/api/v1", &subscribe)
+        .header("Accept", "application/recordio")
+        .header("Message-Accept", "application/json")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    assert_eq!(r.headers()["content-type"], "application/recordio");
+    assert_eq!(r.headers()["message-content-type"], "application/json");
+    assert_eq!(
+        RawStream::new(r).next().await.unwrap().unwrap()["type"],
+        "SUBSCRIBED"
+    );
+    let r = raw
+        .post("/mesos/api/v1", &subscribe)
+        .header("Accept", "application/recordio")
+        .header("Message-Accept", "application/x-protobuf")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 406);
+    // A call that does not stream cannot be RecordIO.
+    let r = raw
+        .post("/mesos/api/v1", &json!({"type": "GET_HEALTH"}))
+        .header("Accept", "application/recordio")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 406);
+}
+
+#[tokio::test]
 async fn legacy_state_and_redirect() {
     let cluster = fast().agents(2).start().await.unwrap();
     let mesos = mesos(&cluster);

@@ -72,8 +72,69 @@ async fn follow_leader(
     response
 }
 
-/// Checks `Content-Type` and `Accept` as the master does: JSON only.
-pub(crate) fn check_media_types(headers: &HeaderMap) -> Result<(), Rejection> {
+/// How a response is framed, from the request's `Accept`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Framing {
+    /// `Content-Type: application/json`: a JSON body, or for a stream
+    /// RecordIO records of JSON (the classic form).
+    Json,
+    /// `Content-Type: application/recordio` with `Message-Content-Type:
+    /// application/json`: streams only.
+    RecordIo,
+}
+
+fn media_types(value: &str) -> impl Iterator<Item = String> + '_ {
+    value.split(',').map(|part| {
+        part.split(';')
+            .next()
+            .unwrap_or_default()
+            .trim()
+            .to_ascii_lowercase()
+    })
+}
+
+impl Framing {
+    /// `200` for a stream body, with the content type headers.
+    pub(crate) fn stream_response(self, body: axum::body::Body) -> Response {
+        let mut response = body.into_response();
+        let headers = response.headers_mut();
+        match self {
+            Framing::Json => {
+                headers.insert(
+                    header::CONTENT_TYPE,
+                    HeaderValue::from_static("application/json"),
+                );
+            }
+            Framing::RecordIo => {
+                headers.insert(
+                    header::CONTENT_TYPE,
+                    HeaderValue::from_static("application/recordio"),
+                );
+                headers.insert(
+                    "Message-Content-Type",
+                    HeaderValue::from_static("application/json"),
+                );
+            }
+        }
+        response
+    }
+
+    /// `406` unless this is JSON, for calls that do not stream.
+    pub(crate) fn require_json(self) -> Result<(), Rejection> {
+        match self {
+            Framing::Json => Ok(()),
+            Framing::RecordIo => Err((
+                StatusCode::NOT_ACCEPTABLE,
+                "Expecting 'Accept' to allow application/json: this call does not stream"
+                    .to_owned(),
+            )),
+        }
+    }
+}
+
+/// Checks `Content-Type`, `Accept` and `Message-Accept` as the master
+/// does, JSON only; returns how to frame the answer.
+pub(crate) fn check_media_types(headers: &HeaderMap) -> Result<Framing, Rejection> {
     let Some(content_type) = headers.get(header::CONTENT_TYPE) else {
         return Err((
             StatusCode::BAD_REQUEST,
@@ -90,23 +151,38 @@ pub(crate) fn check_media_types(headers: &HeaderMap) -> Result<(), Rejection> {
             ),
         ));
     }
-    if let Some(accept) = headers.get(header::ACCEPT) {
-        let accept = accept.to_str().unwrap_or_default().to_ascii_lowercase();
-        let ok = accept.split(',').any(|part| {
-            let media = part.split(';').next().unwrap_or_default().trim();
-            matches!(
-                media,
-                "application/json" | "*/*" | "application/*" | "application/recordio"
-            )
-        });
-        if !ok {
-            return Err((
-                StatusCode::NOT_ACCEPTABLE,
-                format!("Expecting 'Accept' to allow application/json; got '{accept}'"),
-            ));
-        }
+    let Some(accept) = headers.get(header::ACCEPT) else {
+        return Ok(Framing::Json);
+    };
+    let accept = accept.to_str().unwrap_or_default();
+    if media_types(accept)
+        .any(|m| matches!(m.as_str(), "application/json" | "*/*" | "application/*"))
+    {
+        return Ok(Framing::Json);
     }
-    Ok(())
+    if media_types(accept).any(|m| m == "application/recordio") {
+        let message_ok = headers
+            .get("Message-Accept")
+            .map(|v| v.to_str().unwrap_or_default())
+            .is_none_or(|v| {
+                media_types(v)
+                    .any(|m| matches!(m.as_str(), "application/json" | "*/*" | "application/*"))
+            });
+        return if message_ok {
+            Ok(Framing::RecordIo)
+        } else {
+            Err((
+                StatusCode::NOT_ACCEPTABLE,
+                "Expecting 'Message-Accept' to allow application/json".to_owned(),
+            ))
+        };
+    }
+    Err((
+        StatusCode::NOT_ACCEPTABLE,
+        format!(
+            "Expecting 'Accept' to allow application/json or application/recordio; got '{accept}'"
+        ),
+    ))
 }
 
 /// Parses a call body: `400` if it is not a JSON object with a `type`.

@@ -6,13 +6,13 @@ use std::sync::Arc;
 use axum::Extension;
 use axum::body::Bytes;
 use axum::extract::State;
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
 use super::recordio::{EventStream, Source};
 use super::render::{self, MESOS_VERSION};
-use super::{check_media_types, json, parse_call, text};
+use super::{Framing, check_media_types, json, parse_call, text};
 use crate::admin_router::Listener;
 use crate::sim::SimState;
 
@@ -54,13 +54,19 @@ pub(crate) async fn call(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    if let Err(rejection) = check_media_types(&headers) {
-        return rejection.into_response();
-    }
+    let framing = match check_media_types(&headers) {
+        Ok(framing) => framing,
+        Err(rejection) => return rejection.into_response(),
+    };
     let (call, kind) = match parse_call(&body, "master") {
         Ok(parsed) => parsed,
         Err(rejection) => return rejection.into_response(),
     };
+    if kind != "SUBSCRIBE" {
+        if let Err(rejection) = framing.require_json() {
+            return rejection.into_response();
+        }
+    }
     let reply = |field: &str, value: Value| {
         let mut body = json!({ "type": kind });
         if let Some(map) = body.as_object_mut() {
@@ -123,7 +129,7 @@ pub(crate) async fn call(
             state.remove_framework(id, now);
             StatusCode::OK.into_response()
         }
-        "SUBSCRIBE" => subscribe(&sim),
+        "SUBSCRIBE" => subscribe(&sim, framing),
         other if NOT_SIMULATED.contains(&other) => text(
             StatusCode::NOT_IMPLEMENTED,
             format!("dcos-sim does not simulate the operator call {other}"),
@@ -137,7 +143,7 @@ pub(crate) async fn call(
 
 /// Operator SUBSCRIBE: SUBSCRIBED with the whole state, a HEARTBEAT, then
 /// every event, with a HEARTBEAT each heartbeat interval.
-fn subscribe(sim: &SimState) -> Response {
+fn subscribe(sim: &SimState, framing: Framing) -> Response {
     let interval = sim.mesos.heartbeat_interval;
     let (snapshot, events) = {
         let state = sim.mesos.lock();
@@ -164,10 +170,5 @@ fn subscribe(sim: &SimState) -> Response {
         shutdown: sim.shutdown.subscribe(),
         guard: None,
     };
-    let mut response = stream.into_body().into_response();
-    response.headers_mut().insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("application/json"),
-    );
-    response
+    framing.stream_response(stream.into_body())
 }

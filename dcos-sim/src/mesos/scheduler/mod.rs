@@ -27,9 +27,10 @@ pub(crate) async fn call(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    if let Err(rejection) = check_media_types(&headers) {
-        return rejection.into_response();
-    }
+    let framing = match check_media_types(&headers) {
+        Ok(framing) => framing,
+        Err(rejection) => return rejection.into_response(),
+    };
     let (call, kind) = match parse_call(&body, "scheduler") {
         Ok(parsed) => parsed,
         Err(rejection) => return rejection.into_response(),
@@ -44,7 +45,10 @@ pub(crate) async fn call(
                 "Expecting 'Mesos-Stream-Id' header not to be present for SUBSCRIBE",
             );
         }
-        return subscribe::subscribe(&sim, listener, &call);
+        return subscribe::subscribe(&sim, listener, &call, framing);
+    }
+    if let Err(rejection) = framing.require_json() {
+        return rejection.into_response();
     }
     let Some(framework_id) = call
         .pointer("/framework_id/value")

@@ -5,15 +5,15 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 
-use axum::http::{HeaderValue, StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::http::{HeaderValue, StatusCode};
+use axum::response::Response;
 use serde_json::{Value, json};
 use tokio::sync::mpsc;
 
 use super::STREAM_ID;
 use crate::mesos::recordio::{EventStream, Source};
 use crate::mesos::render;
-use crate::mesos::text;
+use crate::mesos::{Framing, text};
 use crate::sim::SimState;
 use crate::state::framework::{Framework, Subscriber};
 
@@ -68,7 +68,12 @@ impl Drop for Disconnect {
 }
 
 /// Handles SUBSCRIBE.
-pub(super) fn subscribe(sim: &SimState, listener: usize, call: &Value) -> Response {
+pub(super) fn subscribe(
+    sim: &SimState,
+    listener: usize,
+    call: &Value,
+    framing: Framing,
+) -> Response {
     let Some(info) = call.pointer("/subscribe/framework_info") else {
         return super::missing("subscribe.framework_info");
     };
@@ -185,12 +190,8 @@ pub(super) fn subscribe(sim: &SimState, listener: usize, call: &Value) -> Respon
             listener,
         })),
     };
-    let mut response = stream.into_body().into_response();
+    let mut response = framing.stream_response(stream.into_body());
     let headers = response.headers_mut();
-    headers.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("application/json"),
-    );
     if let Ok(value) = HeaderValue::from_str(&stream_id) {
         headers.insert(STREAM_ID, value);
     }
