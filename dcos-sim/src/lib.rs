@@ -154,6 +154,7 @@ mod keys;
 mod mesos;
 mod sim;
 mod state;
+mod stream;
 
 pub use admin_router::DCOS_VERSION;
 pub use agent_spec::AgentSpec;

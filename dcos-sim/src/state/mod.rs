@@ -342,6 +342,7 @@ impl ClusterState {
         let Some(task) = self.tasks.get_mut(key) else {
             return false;
         };
+        let was_unreachable = task.state == TaskState::Unreachable;
         task.state = state;
         task.status_update_uuid = status
             .get("uuid")
@@ -369,14 +370,15 @@ impl ClusterState {
             timestamp: now,
         });
         if state.is_terminal() || state == TaskState::Unreachable {
-            self.release(key, state.is_terminal());
+            // An unreachable task's resources went with its agent already.
+            self.release(key, state.is_terminal(), !was_unreachable);
         }
         true
     }
 
     /// Frees a task's resources; a terminal task moves to the completed
     /// list, and an executor with no task left frees its own.
-    fn release(&mut self, key: &TaskKey, completed: bool) {
+    fn release(&mut self, key: &TaskKey, completed: bool, free: bool) {
         let Some(task) = self.tasks.get(key) else {
             return;
         };
@@ -385,8 +387,10 @@ impl ClusterState {
             task.resources.clone(),
             task.executor_id.clone(),
         );
-        if let Some(agent) = self.agents.iter_mut().find(|a| a.id == agent_id) {
-            agent.used.subtract(&resources);
+        if free {
+            if let Some(agent) = self.agents.iter_mut().find(|a| a.id == agent_id) {
+                agent.used.subtract(&resources);
+            }
         }
         if completed {
             if let Some(task) = self.tasks.remove(key) {
@@ -726,7 +730,12 @@ impl Master {
     pub(crate) fn start_allocator(self: &Arc<Self>) {
         let master = Arc::clone(self);
         self.spawn(async move {
-            let tick = master.clock.real(Duration::from_secs(1));
+            // The Mesos allocation interval, 1 simulated second, but never
+            // a busy loop however fast the clock.
+            let tick = master
+                .clock
+                .real(Duration::from_secs(1))
+                .max(Duration::from_millis(5));
             loop {
                 tokio::select! {
                     _ = master.events.allocate.notified() => {}
