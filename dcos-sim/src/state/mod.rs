@@ -653,6 +653,56 @@ impl ClusterState {
     }
 }
 
+impl ClusterState {
+    /// Brings a lost agent back: it is offered again (operator subscribers
+    /// get AGENT_ADDED), and its TASK_UNREACHABLE tasks report TASK_RUNNING
+    /// again and use its resources. Tasks that went TASK_LOST stay gone, as
+    /// the real agent kills them when it re-registers.
+    pub(crate) fn agent_recovered(&mut self, agent_id: &str, now: f64) -> bool {
+        let Some(i) = self
+            .agents
+            .iter()
+            .position(|a| a.id == agent_id && !a.reachable)
+        else {
+            return false;
+        };
+        let keys: Vec<TaskKey> = self
+            .tasks
+            .iter()
+            .filter(|(_, t)| t.agent_id == agent_id && t.state == TaskState::Unreachable)
+            .map(|(k, _)| k.clone())
+            .collect();
+        let agent = &mut self.agents[i];
+        agent.reachable = true;
+        agent.used = Resources::default();
+        agent.offered = Resources::default();
+        for key in &keys {
+            if let Some(t) = self.tasks.get(key) {
+                self.agents[i].used.add(&t.resources);
+            }
+        }
+        for e in self.executors.iter().filter(|e| e.agent_id == agent_id) {
+            self.agents[i].used.add(&e.resources);
+        }
+        self.events.operator(json!({
+            "type": "AGENT_ADDED",
+            "agent_added": { "agent": render::agent(&self.agents[i]) },
+        }));
+        for key in keys {
+            self.update_task(
+                &key,
+                TaskState::Running,
+                Some("REASON_AGENT_REREGISTERED"),
+                Some(&format!("Agent {agent_id} re-registered")),
+                Source::Master,
+                now,
+            );
+        }
+        self.events.allocate.notify_one();
+        true
+    }
+}
+
 fn uuid(rng: &mut fastrand::Rng) -> String {
     let b: [u8; 16] = std::array::from_fn(|_| rng.u8(..));
     let hex: String = b.iter().map(|x| format!("{x:02x}")).collect();
