@@ -140,7 +140,9 @@
 //!   and 50 completed frameworks.
 //! - **Leader change.** The second master address serves every route of
 //!   the cluster, and Mesos routes answer `307` on whichever address does
-//!   not lead. A framework disconnected by a leader change is kept until
+//!   not lead. A real Admin Router proxies `/mesos/` to the leader itself;
+//!   the simulator passes the master's `307` through instead, so that a
+//!   client's redirect handling is exercised. A framework disconnected by a leader change is kept until
 //!   it subscribes again.
 
 mod admin_router;
