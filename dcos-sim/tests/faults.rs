@@ -73,14 +73,14 @@ async fn bursts_of_503_hit_only_their_prefix_and_end() {
 async fn slow_responses_are_slow_until_turned_off() {
     let cluster = start().await;
     let url = format!("{}/dcos-metadata/dcos-version.json", cluster.url());
-    cluster.faults().set_latency(Duration::from_millis(150));
+    cluster.faults().set_latency(Duration::from_millis(300));
     let started = Instant::now();
     assert_eq!(http().get(&url).send().await.unwrap().status(), 200);
-    assert!(started.elapsed() >= Duration::from_millis(150));
+    assert!(started.elapsed() >= Duration::from_millis(300));
     cluster.faults().set_latency(Duration::ZERO);
     let started = Instant::now();
     http().get(&url).send().await.unwrap();
-    assert!(started.elapsed() < Duration::from_millis(150));
+    assert!(started.elapsed() < Duration::from_millis(300));
 }
 
 #[tokio::test]
