@@ -407,9 +407,11 @@ fn converge(st: &mut MarathonState, ctx: &Ctx<'_>, id: &str, action: Option<Acti
         launches = target
             .saturating_sub(new.len())
             .min(max_total.saturating_sub(total));
-        // No room to launch and nothing may be killed: Marathon kills one
-        // old instance anyway so the upgrade can go on.
-        if launches == 0 && new.len() < target && kills.is_empty() && !killing_left {
+        // No room to launch, nothing may be killed and nothing is on its
+        // way (minimumHealthCapacity 1 with maximumOverCapacity 0):
+        // Marathon kills one old instance anyway so the upgrade can go on.
+        let settled = new.iter().all(|i| i.ready(checks)) && !killing_left;
+        if launches == 0 && new.len() < target && kills.is_empty() && settled {
             if let Some(i) = old.first() {
                 kills.push(i.task_id.clone());
             }
