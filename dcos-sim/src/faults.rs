@@ -185,6 +185,15 @@ impl Faults {
         Marathon::new(self.sim.clone()).set_never_healthy(on);
     }
 
+    /// Brings a lost agent back: operator subscribers get AGENT_ADDED, its
+    /// TASK_UNREACHABLE tasks report TASK_RUNNING again, and its free
+    /// resources are offered again. Tasks that went TASK_LOST stay gone.
+    /// False if no lost agent has this id.
+    pub fn agent_recovered(&self, agent_id: &str) -> bool {
+        let now = self.sim.clock.unix_seconds();
+        self.sim.mesos.lock().agent_recovered(agent_id, now)
+    }
+
     /// The URL of the leading Mesos master's listener (the cluster URL or
     /// the second master address).
     pub fn mesos_leader_url(&self) -> String {

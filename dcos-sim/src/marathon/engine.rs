@@ -103,8 +103,8 @@ fn on_update(service: &Service, update: &TaskUpdate) {
         record.delay_until = None;
     }
     let instance = record.instances[index].clone();
-    let ended = update.state.is_terminal()
-        || matches!(update.state, TaskState::Unreachable | TaskState::Lost);
+    // An unreachable instance is kept: it may come back (TASK_RUNNING).
+    let ended = update.state.is_terminal();
     let failed = matches!(update.state, TaskState::Failed | TaskState::Error) && !instance.killing;
     if failed {
         record.failures += 1;

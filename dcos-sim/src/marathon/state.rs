@@ -124,11 +124,12 @@ impl AppRecord {
             .unwrap_or_else(|| self.version())
     }
 
-    /// Instances Marathon is not killing and that have not ended.
+    /// Instances Marathon is not killing, that have not ended and are not
+    /// unreachable (those are replaced; one that comes back is an extra).
     pub(crate) fn active(&self) -> impl Iterator<Item = &Instance> {
-        self.instances
-            .iter()
-            .filter(|i| !i.killing && !i.state.is_terminal())
+        self.instances.iter().filter(|i| {
+            !i.killing && !i.state.is_terminal() && i.state != TaskState::Unreachable
+        })
     }
 }
 
