@@ -186,6 +186,17 @@ pub(crate) async fn create(
     response
 }
 
+/// `PATCH /v2/apps`: bulk partial updates, one deployment.
+pub(crate) async fn patch_many(
+    State(sim): State<SimState>,
+    Query(mut query): Params,
+    body: Bytes,
+) -> Response {
+    query.retain(|(k, _)| k != "partialUpdate");
+    query.push(("partialUpdate".into(), "true".into()));
+    put_many(State(sim), Query(query), body).await
+}
+
 /// `PUT /v2/apps` (bulk create or update, one deployment).
 pub(crate) async fn put_many(
     State(sim): State<SimState>,
