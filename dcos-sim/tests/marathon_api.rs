@@ -71,6 +71,17 @@ async fn create_app_answers_201_with_location_header_and_deployments() {
         .map(|a| a.total.cpus - a.free.cpus)
         .sum();
     assert!((used - 1.0).abs() < 1e-9, "used {used}");
+
+    // Deleting the app: it is gone at once, and its tasks end and free
+    // their resources.
+    let response = api.delete("/v2/apps/web").await;
+    assert_eq!(response.status(), 200);
+    assert_eq!(api.get("/v2/apps/web").await.status(), 404);
+    api.settle().await;
+    assert!(cluster.mesos().tasks().is_empty());
+    for agent in cluster.mesos().agents() {
+        assert_eq!(agent.free, agent.total);
+    }
 }
 
 fn deployment_id(response: &reqwest::Response) -> String {
