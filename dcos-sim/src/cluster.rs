@@ -16,6 +16,7 @@ use crate::faults::{FaultState, Faults};
 use crate::iam::{Iam, LOGIN_PATH};
 use crate::keys;
 use crate::mesos::api::Mesos;
+use crate::registry::Registry;
 use crate::sim::{Sim, SimState};
 use crate::state::Master;
 
@@ -182,6 +183,7 @@ impl SimCluster {
             iam,
             faults: FaultState::default(),
             mesos,
+            registry: Registry::default(),
             addrs: OnceLock::new(),
             shutdown,
         });
@@ -248,6 +250,12 @@ impl SimCluster {
     /// agents from other simulated services (and tests).
     pub fn mesos(&self) -> Mesos {
         Mesos::new(Arc::clone(&self.sim))
+    }
+
+    /// The images pushed by simulated builds (Jenkins records them;
+    /// Marathon can check them).
+    pub fn registry(&self) -> Registry {
+        self.sim.registry.clone()
     }
 
     /// The shared clock.

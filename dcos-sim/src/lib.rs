@@ -152,6 +152,7 @@ mod iam;
 mod jwt;
 mod keys;
 mod mesos;
+mod registry;
 mod sim;
 mod state;
 
@@ -164,5 +165,6 @@ pub use faults::Faults;
 pub use iam::DEFAULT_TOKEN_LIFETIME;
 pub use mesos::api::{AgentView, Amounts, LaunchError, Mesos, TaskSpec, TaskView};
 pub use mesos::render::MESOS_VERSION;
+pub use registry::Registry;
 pub use state::TaskUpdate;
 pub use state::task::TaskState;

@@ -9,6 +9,7 @@ use tokio::sync::watch;
 use crate::clock::SimClock;
 use crate::faults::FaultState;
 use crate::iam::Iam;
+use crate::registry::Registry;
 use crate::state::Master;
 
 /// The shared state, as handlers receive it.
@@ -25,6 +26,8 @@ pub(crate) struct Sim {
     pub(crate) faults: FaultState,
     /// The Mesos master and the cluster state it keeps (agents, tasks…).
     pub(crate) mesos: Arc<Master>,
+    /// The images pushed by simulated builds.
+    pub(crate) registry: Registry,
     /// The listeners: `[0]` is the cluster (Admin Router and the first Mesos
     /// master), `[1]` the second Mesos master address.
     pub(crate) addrs: OnceLock<[SocketAddr; 2]>,
