@@ -9,6 +9,7 @@ use tokio::sync::watch;
 use crate::clock::SimClock;
 use crate::faults::FaultState;
 use crate::iam::Iam;
+use crate::jenkins::JenkinsSim;
 use crate::registry::Registry;
 use crate::state::Master;
 
@@ -26,6 +27,8 @@ pub(crate) struct Sim {
     pub(crate) faults: FaultState,
     /// The Mesos master and the cluster state it keeps (agents, tasks…).
     pub(crate) mesos: Arc<Master>,
+    /// The simulated Jenkins.
+    pub(crate) jenkins: JenkinsSim,
     /// The images pushed by simulated builds.
     pub(crate) registry: Registry,
     /// The listeners: `[0]` is the cluster (Admin Router and the first Mesos
