@@ -342,35 +342,35 @@ impl Run {
         Ok(())
     }
 
-    /// Runs a shell step; `Err(exit code)` when it fails.
+    /// Runs a shell step line by line, as `sh -xe` traces it; `Err(exit
+    /// code)` when a line fails.
     async fn sh(&mut self, command: &str) -> Result<(), i32> {
         let command = script::substitute(command, |n| self.lookup(n));
-        for line in command.lines().filter(|l| !l.trim().is_empty()) {
-            self.log(&format!("+ {}", line.trim()));
+        for line in command.lines().map(str::trim).filter(|l| !l.is_empty()) {
+            self.log(&format!("+ {line}"));
+            if self.forced_failure {
+                self.forced_failure = false;
+                self.log("dcos-sim: the \"a build fails\" fault (or FAIL=true) fails this step");
+                return Err(1);
+            }
+            let outcome = script::run_sh(line);
+            self.sleep(outcome.seconds).await;
+            for output in &outcome.output {
+                self.log(output);
+            }
+            for image in &outcome.pushed {
+                self.sim.registry.push(image);
+                let tag = image.rsplit_once(':').map_or("latest", |(_, t)| t);
+                self.log(&format!(
+                    "{tag}: digest: sha256:{:064x} size: 1570",
+                    u128::from(self.number) * 7919 + image.len() as u128
+                ));
+            }
+            if outcome.exit != 0 {
+                return Err(outcome.exit);
+            }
         }
-        if self.forced_failure {
-            self.forced_failure = false;
-            self.log("dcos-sim: the \"a build fails\" fault (or FAIL=true) fails this step");
-            return Err(1);
-        }
-        let outcome = script::run_sh(&command);
-        self.sleep(outcome.seconds).await;
-        for line in &outcome.output {
-            self.log(line);
-        }
-        for image in &outcome.pushed {
-            self.sim.registry.push(image);
-            let tag = image.rsplit_once(':').map_or("latest", |(_, t)| t);
-            self.log(&format!(
-                "{tag}: digest: sha256:{:064x} size: 1570",
-                u128::from(self.number) * 7919 + image.len() as u128
-            ));
-        }
-        if outcome.exit == 0 {
-            Ok(())
-        } else {
-            Err(outcome.exit)
-        }
+        Ok(())
     }
 
     /// Queues a placeholder for a `node` block and waits for its agent.

@@ -67,14 +67,22 @@ pub(crate) fn trigger(
             .or(item.config.quiet_period)
             .unwrap_or(DEFAULT_QUIET_PERIOD);
         let task = Task::Job(full.to_owned());
-        if let Some(existing) = state.queue.values().find(|q| {
+        let quiet_ms = i64::try_from(quiet.saturating_mul(1000)).unwrap_or(i64::MAX);
+        // An identical trigger joins the item, moving its quiet period up
+        // when the new one ends sooner.
+        if let Some(existing) = state.queue.values_mut().find(|q| {
             q.task == task && q.params == params && !matches!(q.stage, Stage::Left { .. })
         }) {
-            return Ok(existing.id);
+            if existing.stage == Stage::Waiting {
+                existing.quiet_until_ms = existing.quiet_until_ms.min(now.saturating_add(quiet_ms));
+            }
+            let id = existing.id;
+            drop(state);
+            sim.jenkins.wake.notify_one();
+            return Ok(id);
         }
         let id = state.next_queue_id;
         state.next_queue_id += 1;
-        let quiet_ms = i64::try_from(quiet.saturating_mul(1000)).unwrap_or(i64::MAX);
         state.queue.insert(
             id,
             QueueItem {
