@@ -34,6 +34,7 @@ fn is_public(path: &str) -> bool {
 pub(crate) fn router(sim: SimState, listener: usize) -> Router {
     Router::new()
         .route(iam::LOGIN_PATH, post(iam::login))
+        .route("/acs/api/v1/users", get(iam::list_users))
         .route("/acs/api/v1/users/{uid}", get(iam::get_user))
         .route("/dcos-metadata/dcos-version.json", get(dcos_version))
         .route("/", get(ui))

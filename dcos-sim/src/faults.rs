@@ -154,6 +154,15 @@ impl Faults {
         self.sim.mesos.lock().agent_lost(agent_id, now)
     }
 
+    /// Brings a lost agent back: operator subscribers get AGENT_ADDED, its
+    /// TASK_UNREACHABLE tasks report TASK_RUNNING again, and its free
+    /// resources are offered again. Tasks that went TASK_LOST stay gone.
+    /// False if no lost agent has this id.
+    pub fn agent_recovered(&self, agent_id: &str) -> bool {
+        let now = self.sim.clock.unix_seconds();
+        self.sim.mesos.lock().agent_recovered(agent_id, now)
+    }
+
     /// Makes the next `count` Jenkins builds fail: the first `sh` step of
     /// each exits 1 (so nothing is pushed after it), or the build fails at
     /// its end if it has no `sh` step. Counts add up.

@@ -7,7 +7,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use base64::Engine;
@@ -322,6 +322,23 @@ pub(crate) async fn login(State(sim): State<SimState>, body: axum::body::Bytes) 
             "ERR_INTERNAL",
         ),
     }
+}
+
+/// `GET /acs/api/v1/users[?type=service]`: `{"array":[User]}`, sorted by
+/// uid; `type=service` lists the service accounts only.
+pub(crate) async fn list_users(
+    State(sim): State<SimState>,
+    Query(query): Query<HashMap<String, String>>,
+) -> Response {
+    let services_only = query.get("type").map(String::as_str) == Some("service");
+    let mut uids: Vec<String> = sim.iam.lock_accounts().keys().cloned().collect();
+    uids.sort();
+    let users: Vec<Value> = uids
+        .iter()
+        .filter_map(|uid| sim.iam.user(uid))
+        .filter(|u| !services_only || u["is_service"] == true)
+        .collect();
+    Json(json!({ "array": users })).into_response()
 }
 
 /// `GET /acs/api/v1/users/<uid>`.

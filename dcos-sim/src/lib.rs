@@ -52,7 +52,8 @@
 //!   `Authorization: token=…` (or `Bearer …`, or the cookie, as Admin Router
 //!   accepts); a missing, forged, expired or revoked token gets `401` with
 //!   `WWW-Authenticate: acsjwt` and an HTML body. `GET /acs/api/v1/users/<uid>`
-//!   shows an account. The token lifetime can be set
+//!   shows an account and `GET /acs/api/v1/users[?type=service]` lists them
+//!   (`{"array":[…]}`). The token lifetime can be set
 //!   ([`SimClusterBuilder::token_lifetime`], [`SimCluster::set_token_lifetime`])
 //!   and auth turned off ([`SimClusterBuilder::auth`]).
 //! - **The Mesos master** under `/mesos/`: agents with `cpus`, `mem`, `disk`,
@@ -90,7 +91,7 @@
 //! - **Fault knobs** ([`Faults`]): expire every token, bursts of `503`,
 //!   slow responses, streams dropped mid-way, a Mesos leader change (`307`
 //!   to a second master address serving the same state), an agent lost
-//!   (its tasks go to TASK_UNREACHABLE or TASK_LOST).
+//!   (its tasks go to TASK_UNREACHABLE or TASK_LOST) and recovered.
 //!
 //! # How a task launched through the scheduler API ends
 //!
@@ -134,12 +135,14 @@
 //!   accepted and do nothing; RECONCILE_OPERATIONS answers no operation.
 //!   Master-generated updates (TASK_ERROR, TASK_LOST on an invalid offer,
 //!   reconciliation) carry no `uuid`.
-//! - **Agents** do not serve their own API (`/slave(1)/…`), and a lost
-//!   agent never comes back. The master keeps 1000 completed tasks in all
+//! - **Agents** do not serve their own API (`/slave(1)/…`); a lost agent
+//!   comes back only through [`Faults::agent_recovered`]. The master keeps 1000 completed tasks in all
 //!   and 50 completed frameworks.
 //! - **Leader change.** The second master address serves every route of
 //!   the cluster, and Mesos routes answer `307` on whichever address does
-//!   not lead. A framework disconnected by a leader change is kept until
+//!   not lead. A real Admin Router proxies `/mesos/` to the leader itself;
+//!   the simulator passes the master's `307` through instead, so that a
+//!   client's redirect handling is exercised. A framework disconnected by a leader change is kept until
 //!   it subscribes again.
 
 mod admin_router;
@@ -156,6 +159,7 @@ mod mesos;
 mod registry;
 mod sim;
 mod state;
+mod stream;
 
 pub use admin_router::DCOS_VERSION;
 pub use agent_spec::AgentSpec;

@@ -109,6 +109,17 @@ async fn main() -> ExitCode {
     println!("  second Mesos master: {}", cluster.second_master_url());
     println!("  service-account credential (DCOS_SERVICE_ACCOUNT_CREDENTIAL, simulator-only key):");
     println!("{}", cluster.service_account().credential_json());
+    println!("For the examples and the dcos-cd pipeline:");
+    println!(
+        "  export DCOS_URL={} DCOS_UID={} DCOS_PASSWORD={}",
+        cluster.url(),
+        su.uid,
+        su.password
+    );
+    println!(
+        "  or DCOS_SERVICE_ACCOUNT_CREDENTIAL='{}'",
+        cluster.service_account().credential_json()
+    );
     println!("Ctrl-C stops it.");
     let _ = tokio::signal::ctrl_c().await;
     cluster.shutdown().await;

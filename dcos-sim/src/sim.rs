@@ -1,5 +1,20 @@
 //! The state every simulated service shares: the clock, IAM, the fault
-//! knobs, the cluster's addresses and the shutdown signal.
+//! knobs, the Mesos master with the cluster state, the cluster's addresses
+//! and the shutdown signal.
+//!
+//! Adding a simulated service (Marathon, Jenkins):
+//! - one module, `src/<service>/`, with `router(sim) -> Router<SimState>`,
+//!   nested in [`crate::admin_router::router`] under `/service/<name>`;
+//!   Admin Router's token check and the fault middleware already apply;
+//! - its state in a field of [`Sim`], built in `SimCluster::start`, its
+//!   knobs in `SimClusterBuilder`;
+//! - its processes run on [`Sim::clock`] and are spawned with
+//!   `Master::spawn`, which stops them at shutdown;
+//! - its instances are tasks: register a framework and launch tasks through
+//!   [`crate::Mesos`] (same resource accounting, same events), and follow
+//!   them with `Mesos::task_updates`;
+//! - its streams use [`crate::stream::EventStream`] with its own framing,
+//!   so heartbeats, shutdown and the drop-streams fault come for free.
 
 use std::net::SocketAddr;
 use std::sync::{Arc, OnceLock};

@@ -73,14 +73,14 @@ async fn bursts_of_503_hit_only_their_prefix_and_end() {
 async fn slow_responses_are_slow_until_turned_off() {
     let cluster = start().await;
     let url = format!("{}/dcos-metadata/dcos-version.json", cluster.url());
-    cluster.faults().set_latency(Duration::from_millis(150));
+    cluster.faults().set_latency(Duration::from_millis(300));
     let started = Instant::now();
     assert_eq!(http().get(&url).send().await.unwrap().status(), 200);
-    assert!(started.elapsed() >= Duration::from_millis(150));
+    assert!(started.elapsed() >= Duration::from_millis(300));
     cluster.faults().set_latency(Duration::ZERO);
     let started = Instant::now();
     http().get(&url).send().await.unwrap();
-    assert!(started.elapsed() < Duration::from_millis(150));
+    assert!(started.elapsed() < Duration::from_millis(300));
 }
 
 #[tokio::test]
@@ -298,4 +298,30 @@ async fn a_lost_agent_makes_tasks_lost_or_unreachable() {
         ),
         Err(dcos_sim::LaunchError::NoResources { .. })
     ));
+    // The agent comes back: the unreachable task runs again and holds its
+    // resources; the lost one stays gone; offers resume.
+    assert!(cluster.faults().agent_recovered(&agent));
+    assert!(
+        !cluster.faults().agent_recovered(&agent),
+        "not lost any more"
+    );
+    let running = tokio::time::timeout(Duration::from_secs(5), async {
+        loop {
+            let u = updates.recv().await.unwrap();
+            if u.task_id == "app.1" {
+                return u;
+            }
+        }
+    })
+    .await
+    .unwrap();
+    assert_eq!(running.state, TaskState::Running);
+    assert_eq!(api.agents()[0].free.cpus, 3.0);
+    let offers = stream.next_of("OFFERS").await;
+    assert_eq!(offered(&offers["offers"]["offers"][0], "cpus"), 3.0);
+    let agents = raw.operator("GET_AGENTS").await;
+    assert_eq!(agents["get_agents"]["agents"].as_array().unwrap().len(), 1);
+    let tasks = raw.operator("GET_TASKS").await;
+    assert_eq!(tasks["get_tasks"]["tasks"][0]["task_id"]["value"], "app.1");
+    assert!(tasks["get_tasks"].get("unreachable_tasks").is_none());
 }

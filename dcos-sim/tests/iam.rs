@@ -339,6 +339,25 @@ async fn public_routes_and_auth_off() {
 }
 
 #[tokio::test]
+async fn our_client_lists_users_and_service_accounts() {
+    let cluster = start().await;
+    let su = cluster.superuser().clone();
+    let client = Cluster::builder(cluster.url())
+        .auth(Credentials::login(su.uid.clone(), su.password.clone()))
+        .build()
+        .unwrap();
+    let all = client.iam().users(false).await.unwrap();
+    let mut uids: Vec<&str> = all.iter().map(|u| u.uid.as_str()).collect();
+    uids.sort();
+    let mut expected = vec![su.uid.as_str(), cluster.service_account().uid()];
+    expected.sort();
+    assert_eq!(uids, expected);
+    let services = client.iam().users(true).await.unwrap();
+    assert_eq!(services.len(), 1);
+    assert_eq!(services[0].uid, cluster.service_account().uid());
+}
+
+#[tokio::test]
 async fn unknown_users_and_routes() {
     let cluster = start().await;
     let token = superuser_token(&cluster).await;

@@ -6,7 +6,6 @@ pub(crate) mod api;
 mod flags;
 mod legacy;
 mod operator;
-pub(crate) mod recordio;
 pub(crate) mod render;
 mod scheduler;
 

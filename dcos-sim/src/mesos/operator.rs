@@ -10,11 +10,11 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
-use super::recordio::{EventStream, Source};
 use super::render::{self, MESOS_VERSION};
 use super::{Framing, check_media_types, json, parse_call, text};
 use crate::admin_router::Listener;
 use crate::sim::SimState;
+use crate::stream::{EventStream, Source, recordio};
 
 /// Operator calls of `master.proto` that the simulator does not simulate:
 /// they answer `501` naming the call, rather than pretending.
@@ -163,6 +163,7 @@ fn subscribe(sim: &SimState, framing: Framing) -> Response {
         },
     }));
     let stream = EventStream {
+        frame: recordio,
         first: vec![subscribed, Arc::clone(&heartbeat)],
         source: Source::Broadcast(events),
         heartbeat: Some((sim.clock.real(interval), heartbeat)),

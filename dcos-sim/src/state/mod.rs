@@ -342,6 +342,7 @@ impl ClusterState {
         let Some(task) = self.tasks.get_mut(key) else {
             return false;
         };
+        let was_unreachable = task.state == TaskState::Unreachable;
         task.state = state;
         task.status_update_uuid = status
             .get("uuid")
@@ -369,14 +370,15 @@ impl ClusterState {
             timestamp: now,
         });
         if state.is_terminal() || state == TaskState::Unreachable {
-            self.release(key, state.is_terminal());
+            // An unreachable task's resources went with its agent already.
+            self.release(key, state.is_terminal(), !was_unreachable);
         }
         true
     }
 
     /// Frees a task's resources; a terminal task moves to the completed
     /// list, and an executor with no task left frees its own.
-    fn release(&mut self, key: &TaskKey, completed: bool) {
+    fn release(&mut self, key: &TaskKey, completed: bool, free: bool) {
         let Some(task) = self.tasks.get(key) else {
             return;
         };
@@ -385,8 +387,10 @@ impl ClusterState {
             task.resources.clone(),
             task.executor_id.clone(),
         );
-        if let Some(agent) = self.agents.iter_mut().find(|a| a.id == agent_id) {
-            agent.used.subtract(&resources);
+        if free {
+            if let Some(agent) = self.agents.iter_mut().find(|a| a.id == agent_id) {
+                agent.used.subtract(&resources);
+            }
         }
         if completed {
             if let Some(task) = self.tasks.remove(key) {
@@ -649,6 +653,56 @@ impl ClusterState {
     }
 }
 
+impl ClusterState {
+    /// Brings a lost agent back: it is offered again (operator subscribers
+    /// get AGENT_ADDED), and its TASK_UNREACHABLE tasks report TASK_RUNNING
+    /// again and use its resources. Tasks that went TASK_LOST stay gone, as
+    /// the real agent kills them when it re-registers.
+    pub(crate) fn agent_recovered(&mut self, agent_id: &str, now: f64) -> bool {
+        let Some(i) = self
+            .agents
+            .iter()
+            .position(|a| a.id == agent_id && !a.reachable)
+        else {
+            return false;
+        };
+        let keys: Vec<TaskKey> = self
+            .tasks
+            .iter()
+            .filter(|(_, t)| t.agent_id == agent_id && t.state == TaskState::Unreachable)
+            .map(|(k, _)| k.clone())
+            .collect();
+        let agent = &mut self.agents[i];
+        agent.reachable = true;
+        agent.used = Resources::default();
+        agent.offered = Resources::default();
+        for key in &keys {
+            if let Some(t) = self.tasks.get(key) {
+                self.agents[i].used.add(&t.resources);
+            }
+        }
+        for e in self.executors.iter().filter(|e| e.agent_id == agent_id) {
+            self.agents[i].used.add(&e.resources);
+        }
+        self.events.operator(json!({
+            "type": "AGENT_ADDED",
+            "agent_added": { "agent": render::agent(&self.agents[i]) },
+        }));
+        for key in keys {
+            self.update_task(
+                &key,
+                TaskState::Running,
+                Some("REASON_AGENT_REREGISTERED"),
+                Some(&format!("Agent {agent_id} re-registered")),
+                Source::Master,
+                now,
+            );
+        }
+        self.events.allocate.notify_one();
+        true
+    }
+}
+
 fn uuid(rng: &mut fastrand::Rng) -> String {
     let b: [u8; 16] = std::array::from_fn(|_| rng.u8(..));
     let hex: String = b.iter().map(|x| format!("{x:02x}")).collect();
@@ -726,7 +780,12 @@ impl Master {
     pub(crate) fn start_allocator(self: &Arc<Self>) {
         let master = Arc::clone(self);
         self.spawn(async move {
-            let tick = master.clock.real(Duration::from_secs(1));
+            // The Mesos allocation interval, 1 simulated second, but never
+            // a busy loop however fast the clock.
+            let tick = master
+                .clock
+                .real(Duration::from_secs(1))
+                .max(Duration::from_millis(5));
             loop {
                 tokio::select! {
                     _ = master.events.allocate.notified() => {}

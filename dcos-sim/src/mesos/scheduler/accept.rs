@@ -90,7 +90,7 @@ pub(super) fn accept(sim: &SimState, framework_id: &str, body: &Value) -> Vec<Ta
                             .pointer("/executor/executor_id/value")
                             .and_then(Value::as_str)
                             .map(str::to_owned);
-                        (vec![Launch { info, executor_id }], None)
+                        (vec![Launch { info, executor_id }], info.get("executor"))
                     })
                     .collect(),
                 Some("LAUNCH_GROUP") => {

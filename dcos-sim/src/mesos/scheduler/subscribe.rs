@@ -11,11 +11,11 @@ use serde_json::{Value, json};
 use tokio::sync::mpsc;
 
 use super::STREAM_ID;
-use crate::mesos::recordio::{EventStream, Source};
 use crate::mesos::render;
 use crate::mesos::{Framing, text};
 use crate::sim::SimState;
 use crate::state::framework::{Framework, Subscriber};
+use crate::stream::{EventStream, Source, recordio};
 
 /// Marks the framework disconnected when its stream ends, and starts its
 /// failover timeout.
@@ -178,6 +178,7 @@ pub(super) fn subscribe(
         },
     }));
     let stream = EventStream {
+        frame: recordio,
         first: vec![subscribed],
         source: Source::Channel(rx),
         heartbeat: Some((sim.clock.real(interval), heartbeat)),

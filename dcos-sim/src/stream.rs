@@ -1,5 +1,7 @@
-//! Streaming RecordIO bodies: each event is `<size>\n<json>`, sent as its
-//! own chunk, with heartbeats, and cut by the drop-streams fault.
+//! Long-lived event streams, shared by the simulated services: events sent
+//! as they happen, each framed by the service's wire format (RecordIO for
+//! Mesos; SSE for Marathon), with heartbeats, ending when the cluster stops,
+//! and cut mid-way by the drop-streams fault knob.
 
 use std::collections::VecDeque;
 use std::sync::Arc;
@@ -10,11 +12,14 @@ use bytes::Bytes;
 use serde_json::Value;
 use tokio::sync::{broadcast, mpsc, watch};
 
-/// Frames one record.
-pub(crate) fn frame(event: &Value) -> Bytes {
+/// Frames one Mesos RecordIO record: `<size>\n<json>`.
+pub(crate) fn recordio(event: &Value) -> Bytes {
     let json = event.to_string();
     Bytes::from(format!("{}\n{json}", json.len()))
 }
+
+/// The shortest real time between heartbeats, however fast the clock.
+const MIN_HEARTBEAT: Duration = Duration::from_millis(5);
 
 /// Where a stream's events come from.
 pub(crate) enum Source {
@@ -47,6 +52,8 @@ impl Source {
 
 /// What a stream is made of.
 pub(crate) struct EventStream {
+    /// How each event is written on the wire.
+    pub(crate) frame: fn(&Value) -> Bytes,
     /// Sent first, in order.
     pub(crate) first: Vec<Arc<Value>>,
     /// Then these.
@@ -62,6 +69,7 @@ pub(crate) struct EventStream {
 }
 
 struct State {
+    frame: fn(&Value) -> Bytes,
     first: VecDeque<Arc<Value>>,
     source: Source,
     heartbeat: Option<(tokio::time::Interval, Arc<Value>)>,
@@ -85,13 +93,14 @@ impl EventStream {
     /// The chunked response body.
     pub(crate) fn into_body(self) -> Body {
         let heartbeat = self.heartbeat.map(|(every, event)| {
-            let every = every.max(Duration::from_millis(1));
+            let every = every.max(MIN_HEARTBEAT);
             let interval = tokio::time::interval_at(tokio::time::Instant::now() + every, every);
             (interval, event)
         });
         let mut drops = self.drops;
         drops.mark_unchanged();
         let state = State {
+            frame: self.frame,
             first: self.first.into(),
             source: self.source,
             heartbeat,
@@ -104,6 +113,7 @@ impl EventStream {
             if st.done {
                 return None;
             }
+            let frame = st.frame;
             if let Some(event) = st.first.pop_front() {
                 return Some((Ok(frame(&event)), st));
             }
@@ -131,7 +141,7 @@ mod tests {
 
     #[test]
     fn records_are_size_newline_json() {
-        let f = frame(&serde_json::json!({"type": "HEARTBEAT"}));
+        let f = recordio(&serde_json::json!({"type": "HEARTBEAT"}));
         assert_eq!(&f[..], b"20\n{\"type\":\"HEARTBEAT\"}");
     }
 }
