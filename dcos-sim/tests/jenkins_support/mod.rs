@@ -128,6 +128,13 @@ impl Jk {
             .unwrap()
     }
 
+    pub async fn with_auth_delete(&self, path: &str) -> reqwest::Response {
+        self.with_auth(http().delete(format!("{}{path}", self.root)))
+            .send()
+            .await
+            .unwrap()
+    }
+
     pub async fn get_json(&self, path: &str) -> Value {
         let r = self.get(path).await;
         assert_eq!(r.status(), 200, "GET {path}");
