@@ -118,7 +118,7 @@ pub(crate) fn identify(
     mount: Mount,
     headers: &HeaderMap,
     uri: &str,
-) -> Result<Caller, Response> {
+) -> Result<Caller, Box<Response>> {
     let jenkins = &sim.jenkins;
     let (user, csrf_exempt) = match mount {
         Mount::AdminRouter => {
@@ -137,7 +137,7 @@ pub(crate) fn identify(
                         .or_else(|| v.strip_prefix("basic "))
                 });
             let Some(basic) = basic else {
-                return Err(authentication_required(uri));
+                return Err(Box::new(authentication_required(uri)));
             };
             let decoded = STANDARD
                 .decode(basic.trim())
@@ -146,14 +146,14 @@ pub(crate) fn identify(
                 .unwrap_or_default();
             let (user, secret) = decoded.split_once(':').unwrap_or((decoded.as_str(), ""));
             if user != USER {
-                return Err(bad_credentials(user, uri));
+                return Err(Box::new(bad_credentials(user, uri)));
             }
             if secret == jenkins.api_token {
                 (user.to_owned(), true)
             } else if secret == jenkins.password {
                 (user.to_owned(), false)
             } else {
-                return Err(bad_credentials(user, uri));
+                return Err(Box::new(bad_credentials(user, uri)));
             }
         }
     };

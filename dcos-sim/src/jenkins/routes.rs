@@ -183,7 +183,7 @@ fn handle(
         ),
     };
     let mut response = match auth::identify(sim, mount, headers, full_path) {
-        Err(r) => r,
+        Err(r) => *r,
         Ok(caller) => {
             let form = match headers
                 .get(header::CONTENT_TYPE)

@@ -18,7 +18,7 @@ pub(crate) const DEFAULT_QUIET_PERIOD: u64 = 5;
 
 /// Simulated Unix milliseconds now.
 pub(crate) fn now_ms(sim: &SimState) -> i64 {
-    i64::try_from(sim.clock.unix_nanos() / 1_000_000).unwrap_or(i64::MAX)
+    sim.clock.unix_nanos() / 1_000_000
 }
 
 /// Runs the scheduler every simulated second and whenever woken.

@@ -370,6 +370,7 @@ pub(crate) fn parse(script: &str) -> Vec<Step> {
                 }
                 let arg = first_string(&args);
                 let emit = !in_skip;
+                let active = emit && guard(&stack).is_none();
                 match name.as_str() {
                     "stage" => {
                         if emit {
@@ -389,42 +390,30 @@ pub(crate) fn parse(script: &str) -> Vec<Step> {
                         }
                         pending = Block::Env;
                     }
-                    "sh" | "bat" | "powershell" => {
-                        if emit && guard(&stack).is_none() {
-                            steps.push(Step::Sh(arg.unwrap_or_default()));
+                    "sh" | "bat" | "powershell" if active => {
+                        steps.push(Step::Sh(arg.unwrap_or_default()));
+                    }
+                    "echo" if active => steps.push(Step::Echo(arg.unwrap_or_default())),
+                    "error" if emit => {
+                        let message = arg.unwrap_or_default();
+                        match guard(&stack) {
+                            None => steps.push(Step::Error {
+                                message,
+                                guard: Vec::new(),
+                            }),
+                            Some(params) if !params.is_empty() => steps.push(Step::Error {
+                                message,
+                                guard: params,
+                            }),
+                            Some(_) => {}
                         }
                     }
-                    "echo" => {
-                        if emit && guard(&stack).is_none() {
-                            steps.push(Step::Echo(arg.unwrap_or_default()));
-                        }
+                    n if active && opens && BLOCK_STEPS.contains(&n) => {
+                        steps.push(Step::Other(n.to_owned()));
+                        pending = Block::Other(n.to_owned());
                     }
-                    "error" => {
-                        if emit {
-                            let message = arg.unwrap_or_default();
-                            match guard(&stack) {
-                                None => steps.push(Step::Error {
-                                    message,
-                                    guard: Vec::new(),
-                                }),
-                                Some(params) if !params.is_empty() => steps.push(Step::Error {
-                                    message,
-                                    guard: params,
-                                }),
-                                Some(_) => {}
-                            }
-                        }
-                    }
-                    n if opens && BLOCK_STEPS.contains(&n) => {
-                        if emit && guard(&stack).is_none() {
-                            steps.push(Step::Other(n.to_owned()));
-                            pending = Block::Other(n.to_owned());
-                        }
-                    }
-                    n if PLAIN_STEPS.contains(&n) => {
-                        if emit && guard(&stack).is_none() {
-                            steps.push(Step::Other(n.to_owned()));
-                        }
+                    n if active && PLAIN_STEPS.contains(&n) => {
+                        steps.push(Step::Other(n.to_owned()));
                     }
                     _ => {}
                 }

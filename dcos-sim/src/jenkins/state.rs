@@ -227,7 +227,7 @@ impl JenkinsState {
             agents: BTreeMap::new(),
             sessions: HashMap::new(),
             framework_id: None,
-            rng: fastrand::Rng::with_seed(seed ^ 0x6a65_6e6b_696e_73),
+            rng: fastrand::Rng::with_seed(seed ^ 0x006a_656e_6b69_6e73),
         }
     }
 
