@@ -308,7 +308,7 @@ async fn failing_scripts_parameters_and_the_fault_knob_fail_builds() {
 
 #[tokio::test]
 async fn queue_items_cancel_and_left_items_expire() {
-    let cluster = common::fast().speed(2000.0).start().await.unwrap();
+    let cluster = common::fast().speed(600.0).start().await.unwrap();
     let jk = Jk::token(&cluster);
     jk.create("", "slow", &pipeline_xml("echo 'x'", &[])).await;
     let item = jk.trigger("job/slow/", "delay=3600sec").await;
@@ -346,7 +346,7 @@ async fn queue_items_cancel_and_left_items_expire() {
         .await;
     assert_eq!(r.status(), 404);
 
-    // Five simulated minutes later the left item is gone (0.15 s here).
+    // Five simulated minutes later the left item is gone (0.5 s here).
     let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
     loop {
         let status = jk.get(&format!("{item}api/json")).await.status();

@@ -95,6 +95,132 @@ pub(crate) fn start(sim: &SimState) {
 
 /// The simulated Jenkins of a running cluster (see
 /// [`SimCluster::jenkins`](crate::SimCluster::jenkins)). Cheap to clone.
+///
+/// It plays the DC/OS Jenkins package: Jenkins [`JENKINS_VERSION`] with the
+/// Mesos plugin's cloud, whose one template starts single-use
+/// Docker-in-Docker agents (label [`AGENT_LABEL`], [`AGENT_CPUS`] CPU,
+/// [`AGENT_MEM`] MB, privileged [`AGENT_IMAGE`]) as Mesos tasks.
+///
+/// # Where and who
+///
+/// - `<cluster>/service/jenkins/` ([`service_url`](Self::service_url))
+///   behind Admin Router: the DC/OS token is checked there, and Jenkins
+///   sees the token's user. Jenkins Basic auth cannot pass Admin Router.
+/// - The direct listener ([`url`](Self::url)): `Authorization: Basic`
+///   with [`user`](Self::user) and [`password`](Self::password) or
+///   [`api_token`](Self::api_token). Bad credentials get `401` ("Invalid
+///   password/token for user: …", `WWW-Authenticate: Basic
+///   realm="Jenkins"`); no credentials `403` "Authentication required"
+///   with `X-You-Are-Authenticated-As: anonymous`.
+/// - CSRF: `GET /crumbIssuer/api/json` answers `{_class:
+///   hudson.security.csrf.DefaultCrumbIssuer, crumb, crumbRequestField:
+///   "Jenkins-Crumb"}` and starts a web session (`Set-Cookie:
+///   JSESSIONID.<hash>=…; Path=/; HttpOnly`, `Path=/service/jenkins`
+///   behind Admin Router). Every POST needs the crumb of its session (in
+///   the `Jenkins-Crumb` header, query or form field) with the cookie,
+///   else `403` "No valid crumb was included in the request"; API-token
+///   requests are exempt.
+/// - Every answer carries `X-Jenkins`. Errors are Jetty's HTML pages:
+///   `404` for an absent item, build, queue item or node.
+///
+/// # Endpoints
+///
+/// - `GET /api/json` (the root, listing jobs), `/whoAmI/api/json`.
+/// - Items: `POST createItem?name=` with a `config.xml` body (root
+///   `<flow-definition>`: `WorkflowJob`; `<project>`: `FreeStyleProject`;
+///   `<com.cloudbees.hudson.plugins.folder.Folder>`: a folder; anything
+///   else `400`), or `mode=<class>`, or `mode=copy&from=<name or /path>`;
+///   `400` with `X-Error` for a taken, missing or unsafe name. The body is
+///   stored and served back verbatim by `GET config.xml`; `POST
+///   config.xml` replaces it (same kind only). `POST enable`/`disable`
+///   (rewriting `<disabled>`), `doRename`/`confirmRename?newName=`,
+///   `doDelete` or `DELETE` on the item. Folders nest: `job/a/job/b/`.
+/// - `GET …/api/json` of jobs (`_class`, `color`, `builds`, `lastBuild`…,
+///   `property` with the parameter definitions, `queueItem`) and folders
+///   (`jobs`, `views`).
+/// - `POST build` / `buildWithParameters` (`delay=Nsec`, parameters in the
+///   query or form): `201` with `Location: <root>queue/item/N/`; `409` for
+///   a disabled job; `405` for GET. An identical trigger joins the item
+///   still in the queue (and moves its quiet period up).
+/// - `GET queue/api/json`, `queue/item/N/api/json`, `POST
+///   queue/cancelItem?id=N` (`204`, `404` unknown).
+/// - Builds (`N`, `lastBuild`, `lastSuccessfulBuild`, `lastFailedBuild`,
+///   `lastCompletedBuild`, `lastStableBuild`, `lastUnsuccessfulBuild`,
+///   `firstBuild`): `api/json`, `consoleText`,
+///   `logText/progressiveText?start=` (`X-Text-Size` is the next offset in
+///   bytes; `X-More-Data: true` only while the build runs; a `start` past
+///   the end restarts at 0), `wfapi/describe`, `buildNumber`, `POST stop`.
+/// - `GET computer/api/json` and `computer/<name>/api/json`: the built-in
+///   node (no executors) and the Mesos agents while they live.
+///
+/// # The queue and the agents
+///
+/// An item waits its quiet period (`delay`, the job's `<quietPeriod>`, or
+/// 5 s) as a `Queue$WaitingItem`. A Pipeline then starts at once (its
+/// controller part needs no executor) and its item leaves
+/// (`Queue$LeftItem` with `executable {number, url}`); each `node` block
+/// queues a `Queue$BuildableItem` whose task is a `PlaceholderTask`. A
+/// freestyle build waits as a `BuildableItem` itself. A buildable item
+/// whose label is none or `linux` gets an agent launched as a Mesos task
+/// `jenkins-agent-linux-<uuid>` (why: "Waiting for next available
+/// executor on ‘linux’"); when no agent has the resources free it stays in
+/// the queue with that `why` and is retried every simulated second. The
+/// node appears in `computer/api/json` at once (offline), comes online when
+/// its task is TASK_RUNNING, runs one build and is killed after it
+/// (single-use; its resources come back), then answers `404`. Any other
+/// label is `stuck` with "There are no nodes with the label ‘…’". Left
+/// items are kept 5 simulated minutes, then answer `404`.
+///
+/// # How a build runs and ends
+///
+/// The Pipeline script is read (not evaluated) into steps: `node`,
+/// `stage`, `sh`, `echo`, `error`, `withEnv`, declarative `pipeline {
+/// agent … environment … stages … }`, and other known steps shown as
+/// `[Pipeline] name`. The console shows them as Jenkins does. `sh`
+/// commands have `${params.X}`, `${env.X}`, `${X}` and `$X` replaced by
+/// the parameters, `withEnv`/`environment` variables and `BUILD_NUMBER`,
+/// `JOB_NAME`, `WORKSPACE`…; each line is traced (`+ line`) and takes
+/// simulated time: `sleep N` N s, `docker build` 10 s, `docker push` 5 s,
+/// anything else 1 s. The result, deterministically:
+///
+/// - `error('msg')` fails the build (`ERROR: msg`). Code inside `if`
+///   blocks is not run, except that an `error(…)` inside an `if` whose
+///   condition names `params.X` fires when parameter X is empty or absent
+///   (the usual guard of required parameters). `else`, `catch`, `post`
+///   and `when` blocks are not run.
+/// - An `sh` line `false` or `exit N` (N ≠ 0) fails the build with
+///   `ERROR: script returned exit code N`; so does `docker push` with no
+///   image. An `sh` step outside any `node` fails it too.
+/// - A build whose parameter `FAIL` is `true`, and the next builds after
+///   [`Faults::fail_builds`](crate::Faults::fail_builds), fail at their
+///   first `sh` line (exit code 1; nothing after it runs or is pushed).
+/// - `POST stop` aborts (`ABORTED`); so does cancelling a `node` block's
+///   placeholder item. An agent lost mid-build fails the build.
+/// - Otherwise `SUCCESS`. Stages that ran are `SUCCESS`, the failing one
+///   `FAILED` in `wfapi/describe`; later ones are not listed.
+///
+/// Each `docker push <image>` that succeeds records the image in the
+/// cluster's [`Registry`](crate::Registry).
+///
+/// # Simplifications
+///
+/// - One user (`admin`) on the direct listener, and no authorization:
+///   every authenticated caller may do everything. Behind Admin Router the
+///   DC/OS user is trusted as the Jenkins user.
+/// - `url` fields and `Location` use the root the request came through
+///   (the Admin Router URL or the direct one), not a configured root URL.
+/// - `config.xml` is read for its root element, `<description>`,
+///   `<disabled>`, `<quietPeriod>`, the `<script>` of a Pipeline,
+///   freestyle `<assignedNode>` and `hudson.tasks.Shell` commands, and
+///   String/Boolean/Choice/Text/Password parameter definitions; the rest
+///   is stored, not understood. `build` on a parameterized job uses the
+///   defaults for parameters not given.
+/// - `tree=` is honoured, nested with ranges; `depth=` is ignored. Actions
+///   hold only the parameters and the user cause.
+/// - No views beyond `All`, no plugins, credentials, artifacts, test
+///   reports, input steps, replay, `BlockedItem`s (builds run
+///   concurrently) or multibranch jobs; left items keep a build number even
+///   after the build is deleted with its job.
 #[derive(Clone)]
 pub struct Jenkins {
     sim: SimState,

@@ -27,7 +27,11 @@ pub(crate) fn start(sim: &SimState) {
     let master = sim.mesos.clone();
     master.spawn(async move {
         loop {
-            let tick = sim.clock.real(Duration::from_secs(1));
+            // Every simulated second, but never more often than every 5 ms.
+            let tick = sim
+                .clock
+                .real(Duration::from_secs(1))
+                .max(Duration::from_millis(5));
             tokio::select! {
                 _ = sim.jenkins.wake.notified() => {}
                 _ = tokio::time::sleep(tick) => {}
