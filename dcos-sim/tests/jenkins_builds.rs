@@ -198,6 +198,25 @@ async fn a_build_queues_runs_on_a_mesos_agent_and_finishes() {
     );
     assert!(describe["stages"][2]["durationMillis"].as_i64().unwrap() >= 40_000);
 
+    let runs = jk.get_json("job/app/wfapi/runs").await;
+    assert_eq!(runs.as_array().unwrap().len(), 1);
+    assert_eq!(runs[0]["status"], "SUCCESS");
+    assert_eq!(jk.get_json("job/app/wfapi/describe").await["runCount"], 1);
+
+    // A tree reaches into the builds, to find a build by its queue id.
+    let id: u64 = item
+        .trim_end_matches('/')
+        .rsplit('/')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+    let job = jk
+        .get_json("job/app/api/json?tree=builds[number,queueId,url]")
+        .await;
+    assert_eq!(job["builds"][0]["queueId"], id);
+    assert_eq!(job["builds"][0]["number"], 1);
+
     let job = jk.get_json("job/app/api/json").await;
     assert_eq!(job["color"], "blue");
     assert_eq!(job["lastSuccessfulBuild"]["number"], 1);

@@ -100,6 +100,15 @@ async fn folders_hold_jobs_and_items_copy_rename_and_delete() {
     assert!(job["lastBuild"].is_null());
     let root = jk.get_json("api/json").await;
     assert_eq!(root["jobs"].as_array().unwrap().len(), 1);
+    let tree = jk
+        .get_json("api/json?tree=jobs[name,jobs[name,jobs[name,color]]]")
+        .await;
+    assert_eq!(
+        tree["jobs"][0],
+        serde_json::json!({"_class": "com.cloudbees.hudson.plugins.folder.Folder", "name": "team", "jobs": [
+            {"_class": "com.cloudbees.hudson.plugins.folder.Folder", "name": "sub", "jobs": [
+                {"_class": PIPELINE, "name": "web", "color": "notbuilt"}]}]})
+    );
     // Jobs cannot be created under a job.
     let r = jk
         .post(

@@ -120,6 +120,9 @@ pub(crate) fn start(sim: &SimState) {
 ///   the `Jenkins-Crumb` header, query or form field) with the cookie,
 ///   else `403` "No valid crumb was included in the request"; API-token
 ///   requests are exempt.
+/// - The fault knobs apply to both: [`Faults::unavailable`](crate::Faults::unavailable)
+///   with `/service/jenkins/` (the direct listener's paths count as under
+///   it), slow responses, expired DC/OS tokens behind Admin Router.
 /// - Every answer carries `X-Jenkins`. Errors are Jetty's HTML pages:
 ///   `404` for an absent item, build, queue item or node.
 ///
@@ -149,7 +152,9 @@ pub(crate) fn start(sim: &SimState) {
 ///   `firstBuild`): `api/json`, `consoleText`,
 ///   `logText/progressiveText?start=` (`X-Text-Size` is the next offset in
 ///   bytes; `X-More-Data: true` only while the build runs; a `start` past
-///   the end restarts at 0), `wfapi/describe`, `buildNumber`, `POST stop`.
+///   the end restarts at 0), `wfapi/describe`, `buildNumber`, `POST stop`;
+///   a Pipeline job's `wfapi/describe` (`runCount`) and `wfapi/runs` (the
+///   last ten runs).
 /// - `GET computer/api/json` and `computer/<name>/api/json`: the built-in
 ///   node (no executors) and the Mesos agents while they live.
 ///
@@ -215,7 +220,10 @@ pub(crate) fn start(sim: &SimState) {
 ///   String/Boolean/Choice/Text/Password parameter definitions; the rest
 ///   is stored, not understood. `build` on a parameterized job uses the
 ///   defaults for parameters not given.
-/// - `tree=` is honoured, nested with ranges; `depth=` is ignored. Actions
+/// - `tree=` is honoured, nested with ranges; with a tree, builds and
+///   child jobs are rendered whole so that it reaches their properties
+///   (`builds[number,queueId]`, `jobs[name,jobs[name]]`). `depth=` is
+///   ignored. Actions
 ///   hold only the parameters and the user cause.
 /// - No views beyond `All`, no plugins, credentials, artifacts, test
 ///   reports, input steps, replay, `BlockedItem`s (builds run

@@ -118,8 +118,17 @@ fn parameter_property(item: &Item) -> Vec<Value> {
     })]
 }
 
-/// `GET /job/…/api/json` of a job or folder.
-pub(crate) fn item_json(state: &JenkinsState, root: &str, full: &str, item: &Item) -> Value {
+/// `GET /job/…/api/json` of a job or folder. `expanded` (when `tree=` is
+/// given) renders builds and child jobs whole, so that a tree can reach
+/// their properties (`builds[number,queueId]`, `jobs[name,jobs[name]]`).
+pub(crate) fn item_json(
+    state: &JenkinsState,
+    root: &str,
+    full: &str,
+    item: &Item,
+    now_ms: i64,
+    expanded: bool,
+) -> Value {
     let url = item_url(root, full);
     let mut v = json!({
         "_class": item.config.kind.class(),
@@ -136,7 +145,13 @@ pub(crate) fn item_json(state: &JenkinsState, root: &str, full: &str, item: &Ite
         let jobs: Vec<Value> = state
             .children(full)
             .into_iter()
-            .map(|(name, child)| job_entry(root, name, child))
+            .map(|(name, child)| {
+                if expanded {
+                    item_json(state, root, name, child, now_ms, true)
+                } else {
+                    job_entry(root, name, child)
+                }
+            })
             .collect();
         v["healthReport"] = json!([]);
         v["jobs"] = Value::Array(jobs);
@@ -151,7 +166,10 @@ pub(crate) fn item_json(state: &JenkinsState, root: &str, full: &str, item: &Ite
         .queue
         .values()
         .find(|q| q.task == Task::Job(full.to_owned()) && !matches!(q.stage, Stage::Left { .. }));
-    let map = |b: Option<&Build>| build_ref(item, root, full, b);
+    let map = |b: Option<&Build>| match (b, expanded) {
+        (Some(b), true) => build_json(root, full, item, b, now_ms),
+        (b, _) => build_ref(item, root, full, b),
+    };
     let obj = v.as_object_mut();
     if let Some(o) = obj {
         o.insert("buildable".into(), json!(item.buildable()));
@@ -206,12 +224,18 @@ pub(crate) fn item_json(state: &JenkinsState, root: &str, full: &str, item: &Ite
     v
 }
 
-/// `GET /api/json`.
-pub(crate) fn root_json(state: &JenkinsState, root: &str) -> Value {
+/// `GET /api/json` (`expanded` as for [`item_json`]).
+pub(crate) fn root_json(state: &JenkinsState, root: &str, now_ms: i64, expanded: bool) -> Value {
     let jobs: Vec<Value> = state
         .children("")
         .into_iter()
-        .map(|(name, item)| job_entry(root, name, item))
+        .map(|(name, item)| {
+            if expanded {
+                item_json(state, root, name, item, now_ms, true)
+            } else {
+                job_entry(root, name, item)
+            }
+        })
         .collect();
     json!({
         "_class": "hudson.model.Hudson",
@@ -501,6 +525,31 @@ pub(crate) fn computer_json(state: &JenkinsState, name: &str) -> Option<Value> {
         return Some(built_in());
     }
     state.agents.get(name).map(agent_json)
+}
+
+/// `GET /job/…/wfapi/describe`: a Pipeline job.
+pub(crate) fn job_describe_json(root_path: &str, full: &str, item: &Item) -> Value {
+    let base = item_url(root_path, full);
+    json!({
+        "_links": {
+            "self": {"href": format!("{base}wfapi/describe")},
+            "runs": {"href": format!("{base}wfapi/runs")},
+        },
+        "name": leaf(full),
+        "runCount": item.builds.len(),
+    })
+}
+
+/// `GET /job/…/wfapi/runs`: the last ten runs, newest first.
+pub(crate) fn runs_json(root_path: &str, full: &str, item: &Item, now_ms: i64) -> Value {
+    Value::Array(
+        item.builds
+            .values()
+            .rev()
+            .take(10)
+            .map(|b| describe_json(root_path, full, b, now_ms))
+            .collect(),
+    )
 }
 
 /// `GET /job/…/N/wfapi/describe`.

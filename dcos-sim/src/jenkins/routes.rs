@@ -4,8 +4,9 @@
 
 use axum::Router;
 use axum::body::Bytes;
-use axum::extract::{OriginalUri, State};
+use axum::extract::{OriginalUri, Request, State};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+use axum::middleware::{Next, from_fn_with_state};
 use axum::response::{IntoResponse, Response};
 use axum::routing::any;
 use serde_json::{Value, json};
@@ -26,12 +27,27 @@ pub(crate) fn admin_router_routes() -> Router<SimState> {
         .route("/{*rest}", any(via_admin_router))
 }
 
-/// The direct listener's routes (Jenkins auth).
+/// The direct listener's routes (Jenkins auth), with the slow-response
+/// and `503` fault knobs applied as if its paths were under
+/// `/service/jenkins`.
 pub(crate) fn direct_router(sim: SimState) -> Router {
     Router::new()
         .route("/", any(direct))
         .route("/{*rest}", any(direct))
+        .layer(from_fn_with_state(sim.clone(), direct_faults))
         .with_state(sim)
+}
+
+async fn direct_faults(State(sim): State<SimState>, request: Request, next: Next) -> Response {
+    let latency = sim.faults.latency();
+    if !latency.is_zero() {
+        tokio::time::sleep(latency).await;
+    }
+    let path = format!("/service/jenkins{}", request.uri().path());
+    if sim.faults.take_unavailable(&path) {
+        return crate::admin_router::html_error(StatusCode::SERVICE_UNAVAILABLE);
+    }
+    next.run(request).await
 }
 
 async fn via_admin_router(
@@ -137,6 +153,24 @@ impl Req<'_> {
             HeaderValue::from_static("application/json;charset=utf-8"),
         );
         r
+    }
+
+    /// Whether a `tree` asks for nested properties.
+    fn expanded(&self) -> bool {
+        self.param("tree").is_some()
+    }
+
+    /// The path of the root (`/` or `/service/jenkins/`), for HAL links.
+    fn root_path(&self) -> String {
+        self.root
+            .find("://")
+            .and_then(|p| {
+                self.root[p + 3..]
+                    .find('/')
+                    .map(|q| &self.root[p + 3 + q..])
+            })
+            .unwrap_or("/")
+            .to_owned()
     }
 
     fn redirect(&self, status: StatusCode, location: &str) -> Response {
@@ -260,8 +294,9 @@ fn root_route(req: &Req<'_>, rest: &[&str], cookie_path: &str) -> Response {
     let get = *req.method == Method::GET || *req.method == Method::HEAD;
     match rest {
         [] | ["api", "json"] if get => {
+            let now = now_ms(sim);
             let state = sim.jenkins.lock();
-            req.json(render::root_json(&state, &req.root))
+            req.json(render::root_json(&state, &req.root, now, req.expanded()))
         }
         ["crumbIssuer", "api", "json"] if get => {
             let (session, cookie) = auth::ensure_session(&sim.jenkins, &req.caller, cookie_path);
@@ -461,8 +496,16 @@ fn item_route(req: &Req<'_>, full: &str, rest: &[&str]) -> Response {
         ["api", "json"] if get => {
             scheduler::tick(sim);
             let state = sim.jenkins.lock();
+            let now = now_ms(sim);
             match state.items.get(full) {
-                Some(item) => req.json(render::item_json(&state, &req.root, full, item)),
+                Some(item) => req.json(render::item_json(
+                    &state,
+                    &req.root,
+                    full,
+                    item,
+                    now,
+                    req.expanded(),
+                )),
                 None => req.not_found(),
             }
         }
@@ -586,6 +629,20 @@ fn item_route(req: &Req<'_>, full: &str, rest: &[&str]) -> Response {
                 return req.not_found();
             }
             create_item(req, full)
+        }
+        ["wfapi", "describe" | "runs"] if get => {
+            let now = now_ms(sim);
+            let state = sim.jenkins.lock();
+            match state.items.get(full) {
+                Some(item) if item.config.kind == Kind::Pipeline => {
+                    if rest[1] == "runs" {
+                        req.json(render::runs_json(&req.root_path(), full, item, now))
+                    } else {
+                        req.json(render::job_describe_json(&req.root_path(), full, item))
+                    }
+                }
+                _ => req.not_found(),
+            }
         }
         [build, rest @ ..] => build_route(req, full, build, rest),
         _ => req.not_found(),
@@ -729,13 +786,7 @@ fn build_route(req: &Req<'_>, full: &str, build: &str, rest: &[&str]) -> Respons
         }
         ["wfapi", "describe"] if get && kind == Kind::Pipeline => {
             let b = b.clone();
-            let root_path = req
-                .root
-                .find("://")
-                .and_then(|p| req.root[p + 3..].find('/').map(|q| &req.root[p + 3 + q..]))
-                .unwrap_or("/")
-                .to_owned();
-            req.json(render::describe_json(&root_path, full, &b, now))
+            req.json(render::describe_json(&req.root_path(), full, &b, now))
         }
         _ => req.not_found(),
     }
