@@ -274,8 +274,8 @@ impl SimCluster {
         Jenkins::new(Arc::clone(&self.sim))
     }
 
-    /// The images pushed by simulated builds (Jenkins records them;
-    /// Marathon can check them).
+    /// The simulated image registry: what builds pushed, and whether
+    /// Marathon runs only pushed images.
     pub fn registry(&self) -> Registry {
         self.sim.registry.clone()
     }

@@ -1,52 +1,63 @@
-//! [`Registry`]: the Docker images pushed by simulated builds, shared by
-//! the simulated services. Jenkins records what a build pushes (`docker
-//! push <image>`); Marathon can check that an app's image exists before it
-//! deploys it.
+//! [`Registry`]: the Docker images the simulated builds pushed, shared by
+//! Jenkins (which records pushes) and Marathon (which can refuse to run an
+//! image nobody pushed).
 
 use std::collections::BTreeSet;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
-/// The set of images pushed to the simulated Docker registry. Cheap to
-/// clone; clones share the set.
+/// The simulated image registry: a set of image references (`repo:tag`,
+/// compared as written). Cheap to clone; clones share the set.
 ///
-/// Names are compared after [`normalize`](Registry::normalize): a name
-/// without a tag or digest means `:latest`, so `nginx` and `nginx:latest`
-/// are the same image. Nothing else is rewritten (`docker.io/library/nginx`
-/// and `nginx` stay different names).
+/// When [`require_pushed`](Self::set_require_pushed) is on, a Marathon
+/// instance whose `container.docker.image` was never [`push`](Self::push)ed
+/// fails at launch with `TASK_FAILED` and the message `image not found:
+/// <image>`. Off by default, so apps with any image run.
 #[derive(Debug, Clone, Default)]
 pub struct Registry {
-    images: Arc<Mutex<BTreeSet<String>>>,
+    inner: Arc<Inner>,
+}
+
+#[derive(Debug, Default)]
+struct Inner {
+    images: Mutex<BTreeSet<String>>,
+    require_pushed: AtomicBool,
 }
 
 impl Registry {
-    /// `image` with `:latest` added when it has neither a tag nor a digest.
-    pub fn normalize(image: &str) -> String {
-        let image = image.trim();
-        let last = image.rsplit('/').next().unwrap_or(image);
-        if last.contains(':') || last.contains('@') {
-            image.to_owned()
-        } else {
-            format!("{image}:latest")
-        }
+    /// Records that `image` was pushed (a build's `docker push`).
+    pub fn push(&self, image: impl Into<String>) {
+        self.lock().insert(image.into());
     }
 
-    /// Records a pushed image; false if it was already there.
-    pub fn push(&self, image: &str) -> bool {
-        self.lock().insert(Self::normalize(image))
-    }
-
-    /// Whether `image` has been pushed.
+    /// Whether `image` was pushed.
     pub fn contains(&self, image: &str) -> bool {
-        self.lock().contains(&Self::normalize(image))
+        self.lock().contains(image)
     }
 
-    /// Every pushed image, normalized, sorted.
+    /// Every pushed image, sorted.
     pub fn images(&self) -> Vec<String> {
         self.lock().iter().cloned().collect()
     }
 
+    /// Turns the check on or off: when on, Marathon runs only pushed images.
+    pub fn set_require_pushed(&self, required: bool) {
+        self.inner.require_pushed.store(required, Ordering::SeqCst);
+    }
+
+    /// Whether Marathon runs only pushed images.
+    pub fn require_pushed(&self) -> bool {
+        self.inner.require_pushed.load(Ordering::SeqCst)
+    }
+
+    /// Whether an instance running `image` may launch: always when the
+    /// check is off, else only a pushed image.
+    pub fn allows(&self, image: &str) -> bool {
+        !self.require_pushed() || self.contains(image)
+    }
+
     fn lock(&self) -> std::sync::MutexGuard<'_, BTreeSet<String>> {
-        self.images.lock().unwrap_or_else(|p| p.into_inner())
+        self.inner.images.lock().unwrap_or_else(|p| p.into_inner())
     }
 }
 
@@ -55,19 +66,13 @@ mod tests {
     use super::*;
 
     #[test]
-    fn images_without_a_tag_mean_latest() {
-        let r = Registry::default();
-        assert!(r.push("registry.example.com:5000/team/app"));
-        assert!(r.contains("registry.example.com:5000/team/app:latest"));
-        assert!(!r.push("registry.example.com:5000/team/app:latest"));
-        assert!(r.push("app@sha256:abc"));
-        assert!(!r.contains("app"));
-        assert_eq!(
-            r.images(),
-            vec![
-                "app@sha256:abc",
-                "registry.example.com:5000/team/app:latest"
-            ]
-        );
+    fn pushed_images_are_allowed_when_required() {
+        let registry = Registry::default();
+        assert!(registry.allows("repo/app:1"));
+        registry.set_require_pushed(true);
+        assert!(!registry.allows("repo/app:1"));
+        registry.clone().push("repo/app:1");
+        assert!(registry.allows("repo/app:1"));
+        assert_eq!(registry.images(), vec!["repo/app:1".to_owned()]);
     }
 }

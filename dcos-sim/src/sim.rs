@@ -44,7 +44,7 @@ pub(crate) struct Sim {
     pub(crate) mesos: Arc<Master>,
     /// The simulated Jenkins.
     pub(crate) jenkins: JenkinsSim,
-    /// The images pushed by simulated builds.
+    /// The images pushed by builds, which Marathon may require.
     pub(crate) registry: Registry,
     /// The listeners: `[0]` is the cluster (Admin Router and the first Mesos
     /// master), `[1]` the second Mesos master address.
