@@ -152,3 +152,57 @@ async fn through_admin_router_the_dcos_token_and_a_crumb_are_needed() {
     assert_eq!(who["name"], cluster.superuser().uid.as_str());
     cluster.shutdown().await;
 }
+
+/// Kills the binary when the test ends.
+struct Child(std::process::Child);
+
+impl Drop for Child {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+#[tokio::test]
+async fn the_binary_prints_jenkins_urls_and_credentials_that_work() {
+    use std::io::{BufRead, BufReader};
+    use std::process::{Command, Stdio};
+    let mut child = Child(
+        Command::new(env!("CARGO_BIN_EXE_dcos-sim"))
+            .args(["--port", "0", "--agents", "1", "--speed", "50"])
+            .stdout(Stdio::piped())
+            .spawn()
+            .unwrap(),
+    );
+    let stdout = child.0.stdout.take().unwrap();
+    let line = tokio::task::spawn_blocking(move || {
+        BufReader::new(stdout)
+            .lines()
+            .map(Result::unwrap)
+            .find(|l| l.trim_start().starts_with("Jenkins:"))
+            .unwrap()
+    })
+    .await
+    .unwrap();
+    // "  Jenkins: <service url> (Admin Router) or <url> as <user> with
+    // password <password> or API token <token>"
+    let words: Vec<&str> = line.split_whitespace().collect();
+    assert!(words[1].ends_with("/service/jenkins/"), "{line}");
+    let jk = Jk {
+        root: words[5].to_owned(),
+        auth: Auth::Basic(words[7].to_owned(), words[14].to_owned()),
+        cookie: None,
+        crumb: None,
+    };
+    let r = jk.get("api/json").await;
+    assert_eq!(r.status(), 200, "{line}");
+    assert_eq!(r.headers()["x-jenkins"], JENKINS_VERSION);
+    let r = jk
+        .post(
+            "createItem?name=cli",
+            &pipeline_xml("echo 'x'", &[]),
+            "application/xml",
+        )
+        .await;
+    assert_eq!(r.status(), 200);
+}
