@@ -137,7 +137,7 @@ async fn offers_shrink_as_tasks_launch_and_grow_back_when_they_end() {
     let r = raw
         .call(
             &sid,
-            accept(offer, vec![task("a", &agent, 1.5, 256.0, "sleep 3")]),
+            accept(offer, vec![task("a", &agent, 1.5, 256.0, "sleep 3600")]),
         )
         .await;
     assert_eq!(r.status(), 202);
@@ -164,17 +164,54 @@ async fn offers_shrink_as_tasks_launch_and_grow_back_when_they_end() {
         .map(|r| r["scalar"]["value"].as_f64().unwrap())
         .sum();
     assert_eq!(cpus, 4.0);
-    // `sleep 3` finishes (3 simulated seconds), and its cpus come back.
+    // Killing `a` gives its cpus back.
+    let r = raw
+        .call(
+            &sid,
+            json!({ "framework_id": { "value": fid }, "type": "KILL", "kill": { "task_id": { "value": "a" } } }),
+        )
+        .await;
+    assert_eq!(r.status(), 202);
     loop {
         let update = stream.next_of("UPDATE").await;
         if update["update"]["status"]["task_id"]["value"] == "a"
-            && update["update"]["status"]["state"] == "TASK_FINISHED"
+            && update["update"]["status"]["state"] == "TASK_KILLED"
         {
             break;
         }
     }
     let offers = stream.next_of("OFFERS").await;
     assert_eq!(offered(&offers["offers"]["offers"][0], "cpus"), 1.5);
+}
+
+#[tokio::test]
+async fn a_sleep_command_finishes_on_the_clock_and_frees_its_resources() {
+    let cluster = fast().agents(1).start().await.unwrap();
+    let raw = Raw::new(&cluster).await;
+    let (sid, fid, mut stream) = raw.subscribe(framework("sleeper")).await;
+    let offers = stream.next_of("OFFERS").await;
+    let offer = &offers["offers"]["offers"][0];
+    let agent = offer["agent_id"]["value"].as_str().unwrap();
+    raw.call(
+        &sid,
+        json!({ "framework_id": { "value": fid }, "type": "ACCEPT", "accept": {
+            "offer_ids": [offer["id"]],
+            "operations": [{ "type": "LAUNCH", "launch": { "task_infos": [task("nap", agent, 1.0, 64.0, "sleep 2")] } }],
+        }}),
+    )
+    .await;
+    let mut states = Vec::new();
+    while states.last().map(String::as_str) != Some("TASK_FINISHED") {
+        let u = stream.next_of("UPDATE").await;
+        states.push(u["update"]["status"]["state"].as_str().unwrap().to_owned());
+    }
+    assert_eq!(states, ["TASK_STARTING", "TASK_RUNNING", "TASK_FINISHED"]);
+    let agents = raw.operator("GET_AGENTS").await;
+    assert!(
+        agents["get_agents"]["agents"][0]
+            .get("allocated_resources")
+            .is_none()
+    );
 }
 
 #[tokio::test]

@@ -68,9 +68,18 @@ pub(super) fn accept(sim: &SimState, framework_id: &str, body: &Value) -> Vec<Ta
     }
     let mut pool = Resources::default();
     let mut role = String::from("*");
-    if invalid.is_none() {
-        for id in &offer_ids {
-            if let Some(offer) = state.remove_offer(id) {
+    // The offers are used up either way: with an invalid one among them,
+    // the valid ones go back to the allocator unused.
+    for id in &offer_ids {
+        let owned = state
+            .offers
+            .get(id)
+            .is_some_and(|o| o.framework_id == framework_id);
+        if !owned {
+            continue;
+        }
+        if let Some(offer) = state.remove_offer(id) {
+            if invalid.is_none() {
                 pool.add(&offer.resources);
                 role = offer.role;
             }
