@@ -483,5 +483,70 @@ async fn freestyle_builds_wait_for_their_agent_in_the_queue() {
         .unwrap();
     assert!(text.contains("+ echo built\nbuilt\n"), "{text}");
     assert!(text.ends_with("Finished: SUCCESS\n"));
+
+    // Deleting a job frees the agent of its running build.
+    let xml = xml.replace("sleep 20", "sleep 100000");
+    jk.create("", "long", &xml).await;
+    let item = jk.trigger("job/long/", "delay=0sec").await;
+    let n = jk.build_number(&item).await;
+    jk.wait_for(&format!("job/long/{n}/api/json"), |v| v["building"] == true)
+        .await;
+    assert_eq!(cluster.mesos().tasks().len(), 1);
+    assert_eq!(jk.with_auth_delete("job/long/").await.status(), 200);
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
+    while !cluster.mesos().tasks().is_empty() || !cluster.jenkins().agents().is_empty() {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "the agent was never released"
+        );
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    cluster.shutdown().await;
+}
+
+#[tokio::test]
+async fn stopping_a_running_build_aborts_it_and_frees_its_agent() {
+    let cluster = common::start().await;
+    let jk = Jk::token(&cluster);
+    jk.create(
+        "",
+        "s",
+        &pipeline_xml("node('linux') { stage('Wait') { sh 'sleep 100000' } }", &[]),
+    )
+    .await;
+    let item = jk.trigger("job/s/", "delay=0sec").await;
+    let n = jk.build_number(&item).await;
+    jk.wait_for(&format!("job/s/{n}/wfapi/describe"), |v| {
+        v["stages"][0]["status"] == "IN_PROGRESS"
+    })
+    .await;
+    assert_eq!(cluster.mesos().tasks().len(), 1);
+    let r = jk
+        .post(
+            &format!("job/s/{n}/stop"),
+            "",
+            "application/x-www-form-urlencoded",
+        )
+        .await;
+    assert_eq!(r.status(), 302);
+    let done = jk.finished(&format!("job/s/{n}/")).await;
+    assert_eq!(done["result"], "ABORTED");
+    let describe = jk.get_json(&format!("job/s/{n}/wfapi/describe")).await;
+    assert_eq!(
+        (
+            describe["status"].as_str(),
+            describe["stages"][0]["status"].as_str()
+        ),
+        (Some("ABORTED"), Some("ABORTED"))
+    );
+    assert_eq!(jk.get_json("job/s/api/json").await["color"], "aborted");
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
+    while used_cpus(&cluster) > 1e-9 {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "the agent was never released"
+        );
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
     cluster.shutdown().await;
 }

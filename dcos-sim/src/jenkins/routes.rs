@@ -656,6 +656,7 @@ fn delete(sim: &SimState, full: &str) {
     state
         .items
         .retain(|name, _| name != full && !name.starts_with(&prefix));
+    let mut agents = Vec::new();
     for q in state.queue.values_mut() {
         let job = match &q.task {
             Task::Job(j) | Task::Placeholder { job: j, .. } => j.clone(),
@@ -666,7 +667,13 @@ fn delete(sim: &SimState, full: &str) {
                 executable: None,
                 cancelled: true,
             };
+            agents.extend(q.agent.take());
         }
+    }
+    // Agents started for the deleted jobs' items are not needed any more;
+    // running builds end on their own (their job is gone) and free theirs.
+    for agent in agents {
+        super::cloud::release(sim, &mut state, &agent);
     }
 }
 

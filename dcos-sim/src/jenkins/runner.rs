@@ -27,6 +27,14 @@ enum Open {
     Other(String),
 }
 
+/// How a shell step failed.
+enum ShError {
+    /// A line exited with this code.
+    Exit(i32),
+    /// The build was aborted while it ran.
+    Aborted,
+}
+
 /// Why a build stops early.
 struct Stop {
     result: BuildResult,
@@ -116,9 +124,26 @@ impl Run {
         self.with_build(|b| b.abort_requested).unwrap_or(true)
     }
 
-    async fn sleep(&self, seconds: f64) {
-        if seconds > 0.0 {
-            self.sim.clock.sleep(Duration::from_secs_f64(seconds)).await;
+    /// Waits `seconds` of simulated time; false if the build was aborted
+    /// (or its job deleted) meanwhile, which is checked every 20 ms.
+    async fn sleep(&self, seconds: f64) -> bool {
+        if !(seconds > 0.0 && seconds.is_finite()) {
+            return !self.aborted();
+        }
+        let deadline = tokio::time::Instant::now()
+            + self
+                .sim
+                .clock
+                .real(Duration::from_secs_f64(seconds.min(1e9)));
+        loop {
+            if self.aborted() {
+                return false;
+            }
+            let now = tokio::time::Instant::now();
+            if now >= deadline {
+                return true;
+            }
+            tokio::time::sleep((deadline - now).min(Duration::from_millis(20))).await;
         }
     }
 
@@ -304,7 +329,12 @@ impl Run {
                     } else if matches!(name.as_str(), "checkout" | "git") {
                         self.log("The recommended git tool is: NONE");
                         self.log(" > git fetch --tags --force --progress -- # timeout=10");
-                        self.sleep(2.0).await;
+                        if !self.sleep(2.0).await {
+                            return Err(Stop {
+                                result: BuildResult::Aborted,
+                                message: None,
+                            });
+                        }
                     }
                 }
                 Step::Echo(message) => {
@@ -332,9 +362,15 @@ impl Run {
                             message: Some("Attempted to execute a step that requires a node context while ‘agent none’ was specified. Be sure to specify your own ‘node { ... }’ blocks when using ‘agent none’.".to_owned()),
                         });
                     }
-                    self.sh(command).await.map_err(|code| Stop {
-                        result: BuildResult::Failure,
-                        message: Some(format!("script returned exit code {code}")),
+                    self.sh(command).await.map_err(|e| match e {
+                        ShError::Exit(code) => Stop {
+                            result: BuildResult::Failure,
+                            message: Some(format!("script returned exit code {code}")),
+                        },
+                        ShError::Aborted => Stop {
+                            result: BuildResult::Aborted,
+                            message: None,
+                        },
                     })?;
                 }
             }
@@ -344,17 +380,19 @@ impl Run {
 
     /// Runs a shell step line by line, as `sh -xe` traces it; `Err(exit
     /// code)` when a line fails.
-    async fn sh(&mut self, command: &str) -> Result<(), i32> {
+    async fn sh(&mut self, command: &str) -> Result<(), ShError> {
         let command = script::substitute(command, |n| self.lookup(n));
         for line in command.lines().map(str::trim).filter(|l| !l.is_empty()) {
             self.log(&format!("+ {line}"));
             if self.forced_failure {
                 self.forced_failure = false;
                 self.log("dcos-sim: the \"a build fails\" fault (or FAIL=true) fails this step");
-                return Err(1);
+                return Err(ShError::Exit(1));
             }
             let outcome = script::run_sh(line);
-            self.sleep(outcome.seconds).await;
+            if !self.sleep(outcome.seconds).await {
+                return Err(ShError::Aborted);
+            }
             for output in &outcome.output {
                 self.log(output);
             }
@@ -367,7 +405,7 @@ impl Run {
                 ));
             }
             if outcome.exit != 0 {
-                return Err(outcome.exit);
+                return Err(ShError::Exit(outcome.exit));
             }
         }
         Ok(())
@@ -431,13 +469,23 @@ impl Run {
                 "[{leaf}] $ /bin/sh -xe /tmp/jenkins{}.sh",
                 self.number * 7_654_321
             ));
-            if let Err(_code) = self.sh(command).await {
-                self.log("Build step 'Execute shell' marked build as failure");
-                outcome = Err(Stop {
-                    result: BuildResult::Failure,
-                    message: None,
-                });
-                break;
+            match self.sh(command).await {
+                Ok(()) => {}
+                Err(ShError::Exit(_)) => {
+                    self.log("Build step 'Execute shell' marked build as failure");
+                    outcome = Err(Stop {
+                        result: BuildResult::Failure,
+                        message: None,
+                    });
+                    break;
+                }
+                Err(ShError::Aborted) => {
+                    outcome = Err(Stop {
+                        result: BuildResult::Aborted,
+                        message: None,
+                    });
+                    break;
+                }
             }
         }
         if outcome.is_ok() && self.forced_failure {

@@ -282,6 +282,9 @@ pub(crate) fn tick(sim: &SimState) {
                             executable: None,
                             cancelled: true,
                         };
+                        if let Some(agent) = q.agent.take() {
+                            cloud::release(sim, &mut state, &agent);
+                        }
                         state.queue.insert(id, q);
                         continue;
                     }
