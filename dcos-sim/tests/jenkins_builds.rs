@@ -197,6 +197,39 @@ async fn a_build_queues_runs_on_a_mesos_agent_and_finishes() {
         ]
     );
     assert!(describe["stages"][2]["durationMillis"].as_i64().unwrap() >= 40_000);
+    let push_id = describe["stages"][2]["id"].as_str().unwrap().to_owned();
+    let push = jk
+        .get_json(&format!(
+            "job/app/1/execution/node/{push_id}/wfapi/describe"
+        ))
+        .await;
+    let names: Vec<&str> = push["stageFlowNodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, vec!["Shell Script", "Shell Script"]);
+    let step_id = push["stageFlowNodes"][1]["id"].as_str().unwrap().to_owned();
+    let log = jk
+        .get_json(&format!("job/app/1/execution/node/{step_id}/wfapi/log"))
+        .await;
+    assert_eq!(log["nodeStatus"], "SUCCESS");
+    assert_eq!(log["hasMore"], false);
+    let step_text = log["text"].as_str().unwrap();
+    assert!(
+        step_text.starts_with(
+            "+ docker push \"registry.example.com/team/app:1.2.3\"\nThe push refers to repository"
+        ),
+        "{step_text}"
+    );
+    assert_eq!(log["length"].as_u64().unwrap() as usize, step_text.len());
+    assert_eq!(
+        jk.get("job/app/1/execution/node/999/wfapi/log")
+            .await
+            .status(),
+        404
+    );
 
     let runs = jk.get_json("job/app/wfapi/runs").await;
     assert_eq!(runs.as_array().unwrap().len(), 1);
@@ -262,6 +295,20 @@ async fn failing_scripts_parameters_and_the_fault_knob_fail_builds() {
         .map(|s| s["status"].as_str().unwrap())
         .collect();
     assert_eq!(statuses, vec!["SUCCESS", "FAILED"]);
+    // The failing stage's step, with its error.
+    let stage_id = describe["stages"][1]["id"].as_str().unwrap().to_owned();
+    let stage = jk
+        .get_json(&format!(
+            "job/boom/{n}/execution/node/{stage_id}/wfapi/describe"
+        ))
+        .await;
+    let step = &stage["stageFlowNodes"][0];
+    assert_eq!(
+        (step["name"].as_str(), step["status"].as_str()),
+        (Some("Error signal"), Some("FAILED"))
+    );
+    assert_eq!(step["error"]["message"], "boom");
+    assert_eq!(step["parentNodes"][0], stage_id.as_str());
     assert_eq!(jk.get_json("job/boom/api/json").await["color"], "red");
 
     // The DinD guard: an empty TAG fails before any agent is asked for.

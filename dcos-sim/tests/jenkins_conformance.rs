@@ -158,6 +158,31 @@ async fn answers_have_the_upstream_top_level_keys_and_types() {
         &upstream_describe["stages"][0],
         &describe["stages"][0],
     );
+    let stage_id = describe["stages"][0]["id"].as_str().unwrap().to_owned();
+    let node = jk
+        .wait_for(
+            &format!("job/folder/job/pipeline/{n}/execution/node/{stage_id}/wfapi/describe"),
+            |v| !v["stageFlowNodes"].as_array().unwrap().is_empty(),
+        )
+        .await;
+    let upstream_node = sample(
+        &dir,
+        "wfapi_stage_node_describe__failed__stage-view-doc.json",
+    );
+    same_shape("stage node", &upstream_node, &node);
+    let mut step = upstream_node["stageFlowNodes"][0].clone();
+    // A running step has no error yet.
+    step.as_object_mut().unwrap().remove("error");
+    same_shape("step node", &step, &node["stageFlowNodes"][0]);
+    let step_id = node["stageFlowNodes"][0]["id"].as_str().unwrap();
+    same_shape(
+        "node log",
+        &sample(&dir, "wfapi_node_log__stage-view-doc.json"),
+        &jk.get_json(&format!(
+            "job/folder/job/pipeline/{n}/execution/node/{step_id}/wfapi/log"
+        ))
+        .await,
+    );
     assert_eq!(describe["status"], "IN_PROGRESS");
     assert_eq!(describe["stages"][0]["status"], "IN_PROGRESS");
     same_shape(

@@ -153,8 +153,11 @@ pub(crate) fn start(sim: &SimState) {
 ///   `logText/progressiveText?start=` (`X-Text-Size` is the next offset in
 ///   bytes; `X-More-Data: true` only while the build runs; a `start` past
 ///   the end restarts at 0), `wfapi/describe`, `buildNumber`, `POST stop`;
-///   a Pipeline job's `wfapi/describe` (`runCount`) and `wfapi/runs` (the
-///   last ten runs).
+///   `execution/node/<id>/wfapi/describe` (a stage with its
+///   `stageFlowNodes`, or one step with its `error`) and
+///   `execution/node/<id>/wfapi/log` (a step's console lines); a Pipeline
+///   job's `wfapi/describe` (`runCount`) and `wfapi/runs` (the last ten
+///   runs).
 /// - `GET computer/api/json` and `computer/<name>/api/json`: the built-in
 ///   node (no executors) and the Mesos agents while they live.
 ///
@@ -225,6 +228,9 @@ pub(crate) fn start(sim: &SimState) {
 ///   (`builds[number,queueId]`, `jobs[name,jobs[name]]`). `depth=` is
 ///   ignored. Actions
 ///   hold only the parameters and the user cause.
+/// - The console carries no hidden console notes, so `X-Text-Size` counts
+///   the visible bytes only. File parameters (multipart bodies) are not
+///   read.
 /// - No views beyond `All`, no plugins, credentials, artifacts, test
 ///   reports, input steps, replay, `BlockedItem`s (builds run
 ///   concurrently) or multibranch jobs; left items keep a build number even

@@ -4,7 +4,7 @@
 use serde_json::{Value, json};
 
 use super::config::Kind;
-use super::state::{Build, Item, JenkinsState, QueueItem, Stage, Task};
+use super::state::{Build, FlowNodeRun, Item, JenkinsState, QueueItem, Stage, Task};
 use super::{AGENT_LABEL, JENKINS_VERSION};
 
 /// Percent-encodes one path segment (everything but unreserved characters).
@@ -597,4 +597,99 @@ pub(crate) fn describe_json(root_path: &str, full: &str, build: &Build, now_ms: 
         "pauseDurationMillis": 0,
         "stages": stages,
     })
+}
+
+fn run_base(root_path: &str, full: &str, number: u64) -> String {
+    format!("{}{number}/", item_url(root_path, full))
+}
+
+fn flow_node_json(base: &str, stage_id: u64, n: &FlowNodeRun, now_ms: i64) -> Value {
+    let duration = if n.status == "IN_PROGRESS" {
+        now_ms - n.start_ms
+    } else {
+        n.duration_ms
+    };
+    let mut v = json!({
+        "_links": {
+            "self": {"href": format!("{base}execution/node/{}/wfapi/describe", n.id)},
+            "log": {"href": format!("{base}execution/node/{}/wfapi/log", n.id)},
+        },
+        "id": n.id.to_string(),
+        "name": n.name,
+        "execNode": "",
+        "status": n.status,
+        "startTimeMillis": n.start_ms,
+        "durationMillis": duration.max(0),
+        "pauseDurationMillis": 0,
+        "parentNodes": [stage_id.to_string()],
+    });
+    if let Some(message) = &n.error {
+        v["error"] = json!({"message": message, "type": "hudson.AbortException"});
+    }
+    v
+}
+
+/// `GET /job/…/N/execution/node/<id>/wfapi/describe`: a stage with its
+/// steps, or one step.
+pub(crate) fn node_describe_json(
+    root_path: &str,
+    full: &str,
+    build: &Build,
+    id: u64,
+    now_ms: i64,
+) -> Option<Value> {
+    let base = run_base(root_path, full, build.number);
+    for stage in &build.stages {
+        if stage.id == id {
+            let duration = if stage.status == "IN_PROGRESS" {
+                now_ms - stage.start_ms
+            } else {
+                stage.duration_ms
+            };
+            return Some(json!({
+                "_links": {"self": {"href": format!("{base}execution/node/{id}/wfapi/describe")}},
+                "id": id.to_string(),
+                "name": stage.name,
+                "execNode": "",
+                "status": stage.status,
+                "startTimeMillis": stage.start_ms,
+                "durationMillis": duration.max(0),
+                "pauseDurationMillis": 0,
+                "stageFlowNodes": stage
+                    .nodes
+                    .iter()
+                    .map(|n| flow_node_json(&base, stage.id, n, now_ms))
+                    .collect::<Vec<_>>(),
+            }));
+        }
+        if let Some(n) = stage.nodes.iter().find(|n| n.id == id) {
+            return Some(flow_node_json(&base, stage.id, n, now_ms));
+        }
+    }
+    None
+}
+
+/// `GET /job/…/N/execution/node/<id>/wfapi/log`: a step's console lines
+/// (a stage has none of its own).
+pub(crate) fn node_log_json(root_path: &str, full: &str, build: &Build, id: u64) -> Option<Value> {
+    let base = run_base(root_path, full, build.number);
+    let (status, text, more) = build.stages.iter().find_map(|stage| {
+        if stage.id == id {
+            return Some((stage.status, String::new(), false));
+        }
+        stage.nodes.iter().find(|n| n.id == id).map(|n| {
+            let end = n.log.1.unwrap_or(build.log.len()).min(build.log.len());
+            let start = n.log.0.min(end);
+            let text = build.log.get(start..end).unwrap_or_default().to_owned();
+            (n.status, text, n.log.1.is_none())
+        })
+    })?;
+    Some(json!({
+        "nodeId": id.to_string(),
+        "nodeStatus": status,
+        "length": text.len(),
+        "hasMore": more,
+        "text": text,
+        "consoleUrl": format!("{base}execution/node/{id}/log"),
+    }))
 }

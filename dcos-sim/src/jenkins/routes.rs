@@ -795,6 +795,27 @@ fn build_route(req: &Req<'_>, full: &str, build: &str, rest: &[&str]) -> Respons
             let b = b.clone();
             req.json(render::describe_json(&req.root_path(), full, &b, now))
         }
+        [
+            "execution",
+            "node",
+            id,
+            "wfapi",
+            what @ ("describe" | "log"),
+        ] if get && kind == Kind::Pipeline => {
+            let Ok(id) = id.parse::<u64>() else {
+                return req.not_found();
+            };
+            let root_path = req.root_path();
+            let found = if *what == "describe" {
+                render::node_describe_json(&root_path, full, b, id, now)
+            } else {
+                render::node_log_json(&root_path, full, b, id)
+            };
+            match found {
+                Some(v) => req.json(v),
+                None => req.not_found(),
+            }
+        }
         _ => req.not_found(),
     }
 }

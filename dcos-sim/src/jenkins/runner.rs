@@ -8,7 +8,7 @@ use super::cloud;
 use super::config::Kind;
 use super::scheduler::{self, NodeWait, now_ms};
 use super::script::{self, Step};
-use super::state::{BuildResult, StageRun};
+use super::state::{BuildResult, FlowNodeRun, StageRun};
 use crate::sim::SimState;
 
 /// Starts running build `number` of `job`.
@@ -249,6 +249,51 @@ impl Run {
         }
     }
 
+    /// Starts a flow node in the current stage; its console starts here.
+    fn begin_node(&mut self, name: String) -> Option<(usize, usize)> {
+        let stage = self.open.iter().rev().find_map(|o| match o {
+            Open::Stage(index) => Some(*index),
+            _ => None,
+        })?;
+        let id = self.next_node_id;
+        self.next_node_id += 1;
+        let now = now_ms(&self.sim);
+        self.with_build(|b| {
+            let start = b.log.len();
+            let stage_run = b.stages.get_mut(stage)?;
+            stage_run.nodes.push(FlowNodeRun {
+                id,
+                name,
+                status: "IN_PROGRESS",
+                start_ms: now,
+                duration_ms: 0,
+                error: None,
+                log: (start, None),
+            });
+            Some((stage, stage_run.nodes.len() - 1))
+        })
+        .flatten()
+    }
+
+    /// Ends a flow node with the step's outcome.
+    fn end_node(&mut self, (stage, node): (usize, usize), outcome: &Result<(), Stop>) {
+        let now = now_ms(&self.sim);
+        self.with_build(|b| {
+            let end = b.log.len();
+            if let Some(n) = b.stages.get_mut(stage).and_then(|s| s.nodes.get_mut(node)) {
+                n.duration_ms = (now - n.start_ms).max(0);
+                n.log.1 = Some(end);
+                match outcome {
+                    Ok(()) => n.status = "SUCCESS",
+                    Err(stop) => {
+                        n.status = stop.result.stage_status();
+                        n.error = stop.message.clone();
+                    }
+                }
+            }
+        });
+    }
+
     fn node_open(&self) -> Option<String> {
         self.open.iter().rev().find_map(|o| match o {
             Open::Node(name) => Some(name.clone()),
@@ -272,107 +317,145 @@ impl Run {
                     });
                 }
             }
-            match step {
-                Step::StageStart(name) => {
-                    self.log("[Pipeline] stage");
-                    self.log(&format!("[Pipeline] {{ ({name})"));
-                    let now = now_ms(&self.sim);
-                    let id = self.next_node_id;
-                    self.next_node_id += 6;
-                    let index = self
-                        .with_build(|b| {
-                            b.stages.push(StageRun {
-                                id,
-                                name: name.clone(),
-                                status: "IN_PROGRESS",
-                                start_ms: now,
-                                duration_ms: 0,
-                            });
-                            b.stages.len() - 1
-                        })
-                        .unwrap_or(0);
-                    self.open.push(Open::Stage(index));
-                }
-                Step::NodeStart(label) => {
-                    self.log("[Pipeline] node");
-                    let name = self.wait_for_node(label.clone(), user).await?;
-                    self.log(&format!(
-                        "Running on {name} in /home/jenkins/agent/workspace/{}",
-                        self.job.replace('/', "_")
-                    ));
-                    self.log("[Pipeline] {");
-                    self.vars.insert("NODE_NAME".into(), name.clone());
-                    self.with_build(|b| b.node = Some(name.clone()));
-                    self.open.push(Open::Node(name));
-                }
-                Step::EnvStart(vars) => {
-                    self.log("[Pipeline] withEnv");
-                    self.log("[Pipeline] {");
-                    let vars = vars
-                        .iter()
-                        .map(|(k, v)| (k.clone(), script::substitute(v, |n| self.lookup(n))))
-                        .collect();
-                    self.env.push(vars);
-                    self.open.push(Open::Env);
-                }
-                Step::StageEnd | Step::NodeEnd | Step::EnvEnd | Step::OtherEnd(_) => {
-                    let now = now_ms(&self.sim);
-                    if let Some(open) = self.open.pop() {
-                        self.close(open, BuildResult::Success, now);
-                    }
-                }
-                Step::Other(name) => {
-                    self.log(&format!("[Pipeline] {name}"));
-                    if script::BLOCK_STEPS.contains(&name.as_str()) {
-                        self.log("[Pipeline] {");
-                        self.open.push(Open::Other(name.clone()));
-                    } else if matches!(name.as_str(), "checkout" | "git") {
-                        self.log("The recommended git tool is: NONE");
-                        self.log(" > git fetch --tags --force --progress -- # timeout=10");
-                        if !self.sleep(2.0).await {
-                            return Err(Stop {
-                                result: BuildResult::Aborted,
-                                message: None,
-                            });
-                        }
-                    }
-                }
-                Step::Echo(message) => {
-                    self.log("[Pipeline] echo");
-                    self.log(&script::substitute(message, |n| self.lookup(n)));
-                }
-                Step::Error { message, guard } => {
+            let flow = match step {
+                Step::Sh(_) => Some(("sh", "Shell Script".to_owned())),
+                Step::Echo(_) => Some(("echo", "Print Message".to_owned())),
+                Step::Error { guard, .. } => {
                     let fires = guard.is_empty()
                         || guard
                             .iter()
                             .any(|p| self.vars.get(p).is_none_or(|v| v.trim().is_empty()));
-                    if fires {
-                        self.log("[Pipeline] error");
-                        return Err(Stop {
-                            result: BuildResult::Failure,
-                            message: Some(message.clone()),
-                        });
+                    if !fires {
+                        continue;
                     }
+                    Some(("error", "Error signal".to_owned()))
                 }
-                Step::Sh(command) => {
-                    self.log("[Pipeline] sh");
-                    if self.node_open().is_none() {
-                        return Err(Stop {
-                            result: BuildResult::Failure,
-                            message: Some("Attempted to execute a step that requires a node context while ‘agent none’ was specified. Be sure to specify your own ‘node { ... }’ blocks when using ‘agent none’.".to_owned()),
+                Step::Other(name) if !script::BLOCK_STEPS.contains(&name.as_str()) => {
+                    let display = match name.as_str() {
+                        "checkout" => "General SCM".to_owned(),
+                        "git" => "Git".to_owned(),
+                        other => other.to_owned(),
+                    };
+                    Some((name.as_str(), display))
+                }
+                _ => None,
+            };
+            let node = match flow {
+                Some((function, display)) => {
+                    self.log(&format!("[Pipeline] {function}"));
+                    self.begin_node(display)
+                }
+                None => None,
+            };
+            let outcome = self.step(step, user).await;
+            if let Some(node) = node {
+                self.end_node(node, &outcome);
+            }
+            outcome?;
+        }
+        Ok(())
+    }
+
+    /// Runs one step.
+    async fn step(&mut self, step: &Step, user: &str) -> Result<(), Stop> {
+        match step {
+            Step::StageStart(name) => {
+                self.log("[Pipeline] stage");
+                self.log(&format!("[Pipeline] {{ ({name})"));
+                let now = now_ms(&self.sim);
+                let id = self.next_node_id;
+                self.next_node_id += 1;
+                let index = self
+                    .with_build(|b| {
+                        b.stages.push(StageRun {
+                            id,
+                            name: name.clone(),
+                            status: "IN_PROGRESS",
+                            start_ms: now,
+                            duration_ms: 0,
+                            nodes: Vec::new(),
                         });
-                    }
-                    self.sh(command).await.map_err(|e| match e {
-                        ShError::Exit(code) => Stop {
-                            result: BuildResult::Failure,
-                            message: Some(format!("script returned exit code {code}")),
-                        },
-                        ShError::Aborted => Stop {
+                        b.stages.len() - 1
+                    })
+                    .unwrap_or(0);
+                self.open.push(Open::Stage(index));
+            }
+            Step::NodeStart(label) => {
+                self.log("[Pipeline] node");
+                let name = self.wait_for_node(label.clone(), user).await?;
+                self.log(&format!(
+                    "Running on {name} in /home/jenkins/agent/workspace/{}",
+                    self.job.replace('/', "_")
+                ));
+                self.log("[Pipeline] {");
+                self.vars.insert("NODE_NAME".into(), name.clone());
+                self.with_build(|b| b.node = Some(name.clone()));
+                self.open.push(Open::Node(name));
+            }
+            Step::EnvStart(vars) => {
+                self.log("[Pipeline] withEnv");
+                self.log("[Pipeline] {");
+                let vars = vars
+                    .iter()
+                    .map(|(k, v)| (k.clone(), script::substitute(v, |n| self.lookup(n))))
+                    .collect();
+                self.env.push(vars);
+                self.open.push(Open::Env);
+            }
+            Step::StageEnd | Step::NodeEnd | Step::EnvEnd | Step::OtherEnd(_) => {
+                let now = now_ms(&self.sim);
+                if let Some(open) = self.open.pop() {
+                    self.close(open, BuildResult::Success, now);
+                }
+            }
+            Step::Other(name) => {
+                if script::BLOCK_STEPS.contains(&name.as_str()) {
+                    self.log(&format!("[Pipeline] {name}"));
+                    self.log("[Pipeline] {");
+                    self.open.push(Open::Other(name.clone()));
+                } else if matches!(name.as_str(), "checkout" | "git") {
+                    self.log("The recommended git tool is: NONE");
+                    self.log(" > git fetch --tags --force --progress -- # timeout=10");
+                    if !self.sleep(2.0).await {
+                        return Err(Stop {
                             result: BuildResult::Aborted,
                             message: None,
-                        },
-                    })?;
+                        });
+                    }
                 }
+            }
+            Step::Echo(message) => {
+                self.log(&script::substitute(message, |n| self.lookup(n)));
+            }
+            Step::Error { message, guard } => {
+                let fires = guard.is_empty()
+                    || guard
+                        .iter()
+                        .any(|p| self.vars.get(p).is_none_or(|v| v.trim().is_empty()));
+                if fires {
+                    return Err(Stop {
+                        result: BuildResult::Failure,
+                        message: Some(message.clone()),
+                    });
+                }
+            }
+            Step::Sh(command) => {
+                if self.node_open().is_none() {
+                    return Err(Stop {
+                        result: BuildResult::Failure,
+                        message: Some("Attempted to execute a step that requires a node context while ‘agent none’ was specified. Be sure to specify your own ‘node { ... }’ blocks when using ‘agent none’.".to_owned()),
+                    });
+                }
+                self.sh(command).await.map_err(|e| match e {
+                    ShError::Exit(code) => Stop {
+                        result: BuildResult::Failure,
+                        message: Some(format!("script returned exit code {code}")),
+                    },
+                    ShError::Aborted => Stop {
+                        result: BuildResult::Aborted,
+                        message: None,
+                    },
+                })?;
             }
         }
         Ok(())

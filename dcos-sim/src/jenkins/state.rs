@@ -53,6 +53,26 @@ impl BuildResult {
     }
 }
 
+/// One step of a stage (a flow node), for the stage view.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct FlowNodeRun {
+    /// The flow node id.
+    pub(crate) id: u64,
+    /// The step's display name ("Shell Script"…).
+    pub(crate) name: String,
+    /// `IN_PROGRESS`, `SUCCESS`, `FAILED`, `ABORTED`.
+    pub(crate) status: &'static str,
+    /// Simulated Unix milliseconds.
+    pub(crate) start_ms: i64,
+    /// Simulated milliseconds.
+    pub(crate) duration_ms: i64,
+    /// The error message of a failed step.
+    pub(crate) error: Option<String>,
+    /// Its console lines: a byte range of the build's log (end `None`
+    /// while it runs).
+    pub(crate) log: (usize, Option<usize>),
+}
+
 /// One stage of a Pipeline build, for the stage view.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct StageRun {
@@ -66,6 +86,8 @@ pub(crate) struct StageRun {
     pub(crate) start_ms: i64,
     /// Simulated milliseconds.
     pub(crate) duration_ms: i64,
+    /// Its steps.
+    pub(crate) nodes: Vec<FlowNodeRun>,
 }
 
 /// A build.
