@@ -197,9 +197,10 @@ impl Jk {
         location[self.root.len()..].to_owned()
     }
 
-    /// Polls `path` until `pred` holds (5 s at most); returns the JSON.
+    /// Polls `path` until `pred` holds (10 s at most, for loaded
+    /// machines); returns the JSON.
     pub async fn wait_for(&self, path: &str, pred: impl Fn(&Value) -> bool) -> Value {
-        let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
         loop {
             let r = self.get(path).await;
             if r.status() == 200 {
