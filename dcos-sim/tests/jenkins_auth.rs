@@ -175,15 +175,21 @@ async fn the_binary_prints_jenkins_urls_and_credentials_that_work() {
             .unwrap(),
     );
     let stdout = child.0.stdout.take().unwrap();
-    let line = tokio::task::spawn_blocking(move || {
+    // Read up to the last line, so the binary never writes to a closed pipe.
+    let lines: Vec<String> = tokio::task::spawn_blocking(move || {
         BufReader::new(stdout)
             .lines()
             .map(Result::unwrap)
-            .find(|l| l.trim_start().starts_with("Jenkins:"))
-            .unwrap()
+            .take_while(|l| !l.starts_with("Ctrl-C"))
+            .collect()
     })
     .await
     .unwrap();
+    let line = lines
+        .iter()
+        .find(|l| l.trim_start().starts_with("Jenkins:"))
+        .unwrap()
+        .clone();
     // "  Jenkins: <service url> (Admin Router) or <url> as <user> with
     // password <password> or API token <token>"
     let words: Vec<&str> = line.split_whitespace().collect();
