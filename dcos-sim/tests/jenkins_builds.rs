@@ -428,14 +428,23 @@ async fn queue_items_cancel_and_left_items_expire() {
 #[tokio::test]
 async fn builds_without_resources_or_a_label_stay_in_the_queue() {
     let cluster = common::fast()
+        .speed(500.0)
         .agents_like(1, AgentSpec::default().cpus(0.05))
         .start()
         .await
         .unwrap();
     let jk = Jk::token(&cluster);
-    jk.create("", "p", &pipeline_xml("node('linux') { sh 'make' }", &[]))
+    let script = "if (params.GO == '') { error('GO is required') }\nnode('linux') { sh 'make' }";
+    jk.create("", "p", &pipeline_xml(script, &[("GO", "")]))
         .await;
+    // A first build, with no node, gives the job an estimated duration.
     let item = jk.trigger("job/p/", "delay=0sec").await;
+    let first = jk.build_number(&item).await;
+    assert_eq!(
+        jk.finished(&format!("job/p/{first}/")).await["result"],
+        "FAILURE"
+    );
+    let item = jk.trigger("job/p/", "delay=0sec&GO=1").await;
     let n = jk.build_number(&item).await;
     // The build runs; its node block waits as a PlaceholderTask.
     let queue = jk
@@ -453,7 +462,18 @@ async fn builds_without_resources_or_a_label_stay_in_the_queue() {
         waiting["why"],
         "Waiting for next available executor on ‘linux’"
     );
-    tokio::time::sleep(Duration::from_millis(100)).await;
+    assert_eq!(waiting["stuck"], false);
+    // After ten estimated durations (at least ten minutes) it is stuck, as
+    // Jenkins says; it still waits for an executor.
+    let id = waiting["id"].as_u64().unwrap();
+    let stuck = jk
+        .wait_for(&format!("queue/item/{id}/api/json"), |v| v["stuck"] == true)
+        .await;
+    assert_eq!(
+        stuck["why"],
+        "Waiting for next available executor on ‘linux’"
+    );
+    assert_eq!(stuck["_class"], "hudson.model.Queue$BuildableItem");
     let build = jk.get_json(&format!("job/p/{n}/api/json")).await;
     assert_eq!(build["building"], true);
     assert_eq!(cluster.mesos().tasks().len(), 0);

@@ -172,7 +172,9 @@ pub(crate) fn start(sim: &SimState) {
 /// whose label is none or `linux` gets an agent launched as a Mesos task
 /// `jenkins-agent-linux-<uuid>` (why: "Waiting for next available
 /// executor on ‘linux’"); when no agent has the resources free it stays in
-/// the queue with that `why` and is retried every simulated second. The
+/// the queue with that `why` and is retried every simulated second; it
+/// turns `stuck` by Jenkins's rule (buildable for ten times the job's last
+/// build duration, at least ten minutes, or a day with no build yet). The
 /// node appears in `computer/api/json` at once (offline), comes online when
 /// its task is TASK_RUNNING, runs one build and is killed after it
 /// (single-use; its resources come back), then answers `404`. Any other

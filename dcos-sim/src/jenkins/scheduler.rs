@@ -235,6 +235,16 @@ fn new_build(
     Some(number)
 }
 
+/// Jenkins's rule (`Queue.BuildableItem.isStuck`): buildable for more
+/// than ten times the estimated duration (at least a minute), or a day when
+/// there is no estimate.
+pub(crate) fn is_stuck(buildable_for_ms: i64, estimated_ms: Option<i64>) -> bool {
+    match estimated_ms {
+        Some(d) if d >= 0 => buildable_for_ms > d.max(60_000).saturating_mul(10),
+        _ => buildable_for_ms > 24 * 3600 * 1000,
+    }
+}
+
 /// One pass of the scheduler.
 pub(crate) fn tick(sim: &SimState) {
     let now = now_ms(sim);
@@ -317,6 +327,14 @@ pub(crate) fn tick(sim: &SimState) {
                 state.queue.insert(id, q);
                 continue;
             }
+            if let Stage::Buildable { since_ms } = q.stage {
+                let estimated = state
+                    .items
+                    .get(&job)
+                    .and_then(|i| i.builds.values().rev().find(|b| !b.building))
+                    .map(|b| b.duration_ms);
+                q.stuck = is_stuck(now - since_ms, estimated);
+            }
             match q.agent.clone() {
                 None => {
                     if let Ok(name) = cloud::provision(sim, &mut state) {
@@ -363,5 +381,20 @@ pub(crate) fn tick(sim: &SimState) {
     }
     for (job, number) in started {
         runner::spawn(sim, job, number);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn items_are_stuck_after_ten_estimated_durations_or_a_day() {
+        assert!(!is_stuck(599_999, Some(1)));
+        assert!(is_stuck(600_001, Some(1)));
+        assert!(!is_stuck(1_000_000, Some(120_000)));
+        assert!(is_stuck(1_200_001, Some(120_000)));
+        assert!(!is_stuck(3_600_000, None));
+        assert!(is_stuck(24 * 3_600_000 + 1, None));
     }
 }
