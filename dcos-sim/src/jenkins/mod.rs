@@ -38,8 +38,8 @@ pub const AGENT_MEM: f64 = 512.0;
 /// The user of the simulated Jenkins.
 pub(crate) const USER: &str = "admin";
 
-/// The simulated Jenkins inside the cluster state.
-#[derive(Debug)]
+/// The simulated Jenkins inside the cluster state. Its `Debug` shows no
+/// secret (password, API token, crumb salt, sessions).
 pub(crate) struct JenkinsSim {
     state: Mutex<JenkinsState>,
     /// Wakes the scheduler.
@@ -54,6 +54,17 @@ pub(crate) struct JenkinsSim {
     /// The salt of crumbs, and the suffix of the session cookie's name.
     pub(crate) salt: String,
     pub(crate) cookie_name: String,
+}
+
+impl std::fmt::Debug for JenkinsSim {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("JenkinsSim")
+            .field("addr", &self.addr.get())
+            .field("password", &"***")
+            .field("api_token", &"***")
+            .field("cookie_name", &self.cookie_name)
+            .finish_non_exhaustive()
+    }
 }
 
 impl JenkinsSim {
@@ -291,5 +302,19 @@ impl Jenkins {
     /// The Mesos tasks of the agents alive now (node names).
     pub fn agents(&self) -> Vec<String> {
         self.sim.jenkins.lock().agents.keys().cloned().collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_output_hides_the_secrets() {
+        let j = JenkinsSim::new(1);
+        let shown = format!("{j:?}");
+        assert!(!shown.contains(&j.api_token), "{shown}");
+        assert!(!shown.contains(&j.salt), "{shown}");
+        assert!(shown.contains("***"));
     }
 }

@@ -819,3 +819,26 @@ fn build_route(req: &Req<'_>, full: &str, build: &str, rest: &[&str]) -> Respons
         _ => req.not_found(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn forms_and_segments_decode_and_names_are_checked() {
+        assert_eq!(
+            parse_urlencoded("a=1+2&b=%E2%80%98x%E2%80%99&c&d=%zz"),
+            vec![
+                ("a".to_owned(), "1 2".to_owned()),
+                ("b".to_owned(), "‘x’".to_owned()),
+                ("c".to_owned(), String::new()),
+                ("d".to_owned(), "%zz".to_owned()),
+            ]
+        );
+        assert_eq!(percent_decode("a+b%20c%2", false), "a+b c%2");
+        assert!(check_name("web-1.2_x").is_ok());
+        assert_eq!(check_name("a/b").unwrap_err(), "‘/’ is an unsafe character");
+        assert!(check_name(" ").is_err());
+        assert!(check_name("..").is_err());
+    }
+}
