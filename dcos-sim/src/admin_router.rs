@@ -11,7 +11,7 @@ use axum::{Extension, Json};
 use serde_json::json;
 
 use crate::sim::SimState;
-use crate::{iam, mesos};
+use crate::{iam, marathon, mesos};
 
 /// Which listener a request arrived on: `0` is the cluster URL, `1` the
 /// second Mesos master address.
@@ -39,8 +39,8 @@ pub(crate) fn router(sim: SimState, listener: usize) -> Router {
         .route("/dcos-metadata/dcos-version.json", get(dcos_version))
         .route("/", get(ui))
         .nest("/mesos", mesos::router(sim.clone()))
+        .nest("/service/marathon", marathon::router(sim.clone()))
         // Later services nest here, one router each:
-        // .nest("/service/marathon", marathon::router(sim.clone()))
         // .nest("/service/jenkins", jenkins::router(sim.clone()))
         .fallback(not_found)
         .layer(from_fn_with_state(sim.clone(), authenticate))

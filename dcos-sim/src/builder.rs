@@ -23,6 +23,8 @@ pub struct SimClusterBuilder {
     pub(crate) service_account_uid: String,
     pub(crate) heartbeat_interval: Duration,
     pub(crate) task_startup: Duration,
+    pub(crate) marathon_deployment_timeout: Duration,
+    pub(crate) require_pushed_images: bool,
 }
 
 impl Default for SimClusterBuilder {
@@ -39,6 +41,8 @@ impl Default for SimClusterBuilder {
             service_account_uid: "dcos-sim-service".into(),
             heartbeat_interval: Duration::from_secs(15),
             task_startup: Duration::from_secs(2),
+            marathon_deployment_timeout: Duration::from_secs(600),
+            require_pushed_images: false,
         }
     }
 }
@@ -122,6 +126,20 @@ impl SimClusterBuilder {
     /// half of it to TASK_STARTING (2 s by default).
     pub fn task_startup(mut self, startup: Duration) -> Self {
         self.task_startup = startup;
+        self
+    }
+
+    /// How long (simulated) a Marathon deployment may run before it fails
+    /// with `deployment_failed` (600 s by default).
+    pub fn marathon_deployment_timeout(mut self, timeout: Duration) -> Self {
+        self.marathon_deployment_timeout = timeout;
+        self
+    }
+
+    /// Whether Marathon runs only Docker images a build pushed to the
+    /// [`Registry`](crate::Registry) (off by default).
+    pub fn require_pushed_images(mut self, required: bool) -> Self {
+        self.require_pushed_images = required;
         self
     }
 

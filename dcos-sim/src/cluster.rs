@@ -15,7 +15,10 @@ use crate::clock::SimClock;
 use crate::faults::{FaultState, Faults};
 use crate::iam::{Iam, LOGIN_PATH};
 use crate::keys;
+use crate::marathon;
+use crate::marathon::api::Marathon;
 use crate::mesos::api::Mesos;
+use crate::registry::Registry;
 use crate::sim::{Sim, SimState};
 use crate::state::Master;
 
@@ -177,7 +180,18 @@ impl SimCluster {
             shutdown.subscribe(),
         ));
         mesos.start_allocator();
+        let registry = Registry::default();
+        registry.set_require_pushed(config.require_pushed_images);
         let sim = Arc::new(Sim {
+            marathon: marathon::state::Service::new(
+                clock.clone(),
+                config.seed,
+                marathon::state::Settings {
+                    deployment_timeout: config.marathon_deployment_timeout,
+                    ..Default::default()
+                },
+            ),
+            registry,
             clock,
             iam,
             faults: FaultState::default(),
@@ -186,6 +200,7 @@ impl SimCluster {
             shutdown,
         });
         let _ = sim.addrs.set(addrs);
+        marathon::engine::start(&sim);
         let servers = [first, second]
             .into_iter()
             .enumerate()
@@ -248,6 +263,17 @@ impl SimCluster {
     /// agents from other simulated services (and tests).
     pub fn mesos(&self) -> Mesos {
         Mesos::new(Arc::clone(&self.sim))
+    }
+
+    /// The simulated Marathon: its knobs and a view of its apps.
+    pub fn marathon(&self) -> Marathon {
+        Marathon::new(Arc::clone(&self.sim))
+    }
+
+    /// The simulated image registry: what builds pushed, and whether
+    /// Marathon runs only pushed images.
+    pub fn registry(&self) -> Registry {
+        self.sim.registry.clone()
     }
 
     /// The shared clock.

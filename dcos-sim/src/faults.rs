@@ -6,6 +6,8 @@ use std::time::Duration;
 
 use tokio::sync::watch;
 
+use crate::marathon::api::Marathon;
+use crate::marathon::state::Leadership;
 use crate::sim::SimState;
 
 /// A burst of `503`s for requests whose path starts with `prefix`.
@@ -152,6 +154,35 @@ impl Faults {
     pub fn agent_lost(&self, agent_id: &str) -> bool {
         let now = self.sim.clock.unix_seconds();
         self.sim.mesos.lock().agent_lost(agent_id, now)
+    }
+
+    /// Makes the cluster's Marathon a standby: `/service/marathon/v2/events`
+    /// answers `302` with `Location` on the leader (the second address,
+    /// which serves the same state), other Marathon routes are proxied
+    /// (served, with `X-Marathon-Leader` naming the leader), and open
+    /// streams drop. Returns the leader's URL.
+    pub fn marathon_standby(&self) -> String {
+        Marathon::new(self.sim.clone()).set_leadership(Leadership::Standby);
+        self.sim.origin(1)
+    }
+
+    /// Marathon loses its leader: every Marathon route answers `502` with
+    /// "Could not determine the current leader" until
+    /// [`marathon_leader_elected`](Self::marathon_leader_elected).
+    pub fn marathon_no_leader(&self) {
+        Marathon::new(self.sim.clone()).set_leadership(Leadership::Unknown);
+    }
+
+    /// The cluster's Marathon leads again (the default).
+    pub fn marathon_leader_elected(&self) {
+        Marathon::new(self.sim.clone()).set_leadership(Leadership::Elected);
+    }
+
+    /// While on, no Marathon instance ever becomes healthy: every app is
+    /// treated as broken (see the crate docs), so deployments fail at their
+    /// deadline.
+    pub fn marathon_never_healthy(&self, on: bool) {
+        Marathon::new(self.sim.clone()).set_never_healthy(on);
     }
 
     /// Brings a lost agent back: operator subscribers get AGENT_ADDED, its

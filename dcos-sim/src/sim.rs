@@ -24,6 +24,8 @@ use tokio::sync::watch;
 use crate::clock::SimClock;
 use crate::faults::FaultState;
 use crate::iam::Iam;
+use crate::marathon::state::Service as MarathonService;
+use crate::registry::Registry;
 use crate::state::Master;
 
 /// The shared state, as handlers receive it.
@@ -40,6 +42,10 @@ pub(crate) struct Sim {
     pub(crate) faults: FaultState,
     /// The Mesos master and the cluster state it keeps (agents, tasks…).
     pub(crate) mesos: Arc<Master>,
+    /// The simulated Marathon.
+    pub(crate) marathon: MarathonService,
+    /// The images pushed by builds, which Marathon may require.
+    pub(crate) registry: Registry,
     /// The listeners: `[0]` is the cluster (Admin Router and the first Mesos
     /// master), `[1]` the second Mesos master address.
     pub(crate) addrs: OnceLock<[SocketAddr; 2]>,
