@@ -6,6 +6,27 @@
 //! `dcos-sim`), and reports its progress as a stream of [`PipelineEvent`]s
 //! through an [`Events`] handle.
 //!
+//! # The primitives
+//!
+//! Each stage is a function usable on its own, taking the [`Target`], the
+//! spec and an [`Events`] handle (the agreed signatures; see
+//! `/work/notes/cd-api.md` while they are being written):
+//!
+//! - `configure(&target, &spec, &events) -> Result<Plan>`: the Jenkins job
+//!   (`config.xml`, create or update, unchanged left alone) and the Marathon
+//!   group; `plan_configure` shows the plan without writing.
+//! - `build(&target, &spec, &BuildParams, &events) -> Result<BuildOutcome>`:
+//!   trigger, queue, build, console, result.
+//! - `deploy(&target, &spec, image, &events) -> Result<DeployOutcome>`:
+//!   render, plan, capacity, apply, wait, gate, roll back on failure;
+//!   `plan_deploy` shows the plan without writing.
+//! - `run(&target, &spec, &BuildParams, &events)`: configure, build, deploy.
+//! - `rollback(&target, &spec, &events)` and `status(&target, &spec, &events)`.
+//!
+//! Every primitive emits its own stage events, so a caller sees progress
+//! whichever it calls. Errors carry their [`Stage`] ([`Error::stage`]) and an
+//! exit code ([`Error::exit_code`]).
+//!
 //! # Quick start
 //!
 //! ```no_run
@@ -30,9 +51,11 @@
 pub mod cluster;
 pub mod error;
 pub mod events;
+pub mod plan;
 pub mod spec;
 
 pub use crate::cluster::{Choice, Target};
 pub use crate::error::{Error, Result};
 pub use crate::events::{EventStream, Events, Outcome, PipelineEvent, Stage, StageTime};
+pub use crate::plan::Plan;
 pub use crate::spec::PipelineSpec;
