@@ -31,6 +31,7 @@ use std::process::ExitCode;
 
 use dcos_auth::{AuthError, Cluster, ClusterBuilder, Error};
 
+pub mod jenkins;
 pub mod marathon;
 pub mod mesos;
 pub mod mesos_agents;

@@ -296,7 +296,7 @@ impl JenkinsClient {
 }
 
 /// The [`dcos_auth::Error::Api`] of a response outside 2xx.
-fn api_error(response: Response) -> dcos_auth::Error {
+pub(crate) fn api_error(response: Response) -> dcos_auth::Error {
     match response.error_for_status() {
         Err(err) => err,
         Ok(response) => dcos_auth::Error::Api {

@@ -108,6 +108,16 @@ pub enum Error {
         /// How long the wait lasted.
         after: Duration,
     },
+    /// Writing what was read failed, such as an artifact download into a
+    /// file.
+    #[error("{what}")]
+    Io {
+        /// What was being written.
+        what: String,
+        /// The I/O error.
+        #[source]
+        source: std::sync::Arc<std::io::Error>,
+    },
     /// Anything else: transport, auth, redirects, decoding, other statuses.
     #[error(transparent)]
     Http(#[from] dcos_auth::Error),

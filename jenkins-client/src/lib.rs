@@ -46,6 +46,28 @@
 //! # Ok(()) }
 //! ```
 //!
+//! # Builds, console, Pipeline and nodes
+//!
+//! [`JenkinsClient::builds`] triggers builds with typed parameters and reads
+//! them; [`JenkinsClient::queue`] waits for a queue item's build through
+//! every kind of item, cancellation and expiry ([`decide`]);
+//! [`JenkinsClient::console`] follows `progressiveText` as a stream;
+//! [`JenkinsClient::pipeline`] reads stages and answers `input` steps;
+//! [`JenkinsClient::nodes`] manages agents.
+//!
+//! ```no_run
+//! # async fn run(jenkins: jenkins_client::JenkinsClient) -> jenkins_client::Result<()> {
+//! use jenkins_client::{BuildParams, BuildWait, JobPath};
+//!
+//! let app = JobPath::parse("team/app")?;
+//! let params = BuildParams::new().string("TAG", "1.2.3");
+//! let queue_id = jenkins.builds().trigger(&app).params(params).send().await?;
+//! let wait = BuildWait::default();
+//! let started = jenkins.queue().wait_for_start(queue_id, Some(&app), &wait).await?;
+//! let build = jenkins.builds().wait_for_success(&app, started.number, &wait).await?;
+//! # let _ = build; Ok(()) }
+//! ```
+//!
 //! # Errors
 //!
 //! [`Error`] names Jenkins' answers: [`Error::NotFound`] (absent **or not
@@ -55,22 +77,37 @@
 //! [`Error::Http`] for the rest; each keeps the HTTP error with status and
 //! body as its source.
 
+mod builds;
 mod client;
 pub mod config_xml;
+pub mod console;
 mod crumb;
 mod error;
 mod jobs;
 pub mod models;
+mod nodes;
 pub mod path;
+mod queue;
 mod server;
 mod tree;
 mod views;
+mod wfapi;
 
+pub use crate::builds::{
+    BUILDS_SEARCHED, BuildParams, BuildSelector, BuildWait, Builds, ParamValue, Trigger,
+    build_tree, queue_id_from_location, require_success,
+};
 pub use crate::client::{JenkinsAuth, JenkinsClient, VERSION_HEADER};
+pub use crate::console::Console;
 pub use crate::crumb::{Crumb, CrumbPolicy};
 pub use crate::error::{Error, Result};
 pub use crate::jobs::{FOLDER_MODE, GET_RANGE, Jobs, LIST_PAGE, Upsert, job_tree};
+pub use crate::nodes::{BUILT_IN_NODE, LEGACY_MASTER_NODE, Nodes, computer_tree};
 pub use crate::path::{JobPath, Rebased, branch_name, rebase};
+pub use crate::queue::{
+    BuildQueue, QueueDecision, QueuePoll, StartedBuild, WaitReason, decide, queue_item_tree,
+};
 pub use crate::server::Server;
 pub use crate::tree::Tree;
 pub use crate::views::Views;
+pub use crate::wfapi::Pipeline;
