@@ -47,7 +47,7 @@ impl Marathon {
 
     /// Marathon's Mesos framework id.
     pub fn framework_id(&self) -> String {
-        self.sim.marathon.framework().to_owned()
+        super::engine::framework_id(&self.sim).to_owned()
     }
 
     /// How long (simulated) a deployment may run before it fails with
@@ -60,8 +60,7 @@ impl Marathon {
     }
 
     /// How long (simulated) after TASK_RUNNING an instance's first health
-    /// result comes, and a broken app without health checks crashes (1 s by
-    /// default).
+    /// result comes (1 s by default).
     pub fn set_health_delay(&self, delay: Duration) {
         self.sim
             .marathon

@@ -23,13 +23,18 @@ use crate::state::{Source, TaskUpdate};
 /// (simulated).
 const TICK: Duration = Duration::from_millis(500);
 
-/// Registers the Marathon framework and starts the engine and the Mesos
-/// update listener.
+/// Marathon's Mesos framework id, registering the framework on first use
+/// (Marathon registers as it starts; the simulator waits until Marathon is
+/// used, so a cluster that runs no app shows no Marathon framework).
+pub(crate) fn framework_id(sim: &SimState) -> &str {
+    sim.marathon.framework_id.get_or_init(|| {
+        Mesos::new(Arc::clone(sim)).register_framework("marathon", "*", "dcos_marathon")
+    })
+}
+
+/// Starts the engine and the Mesos update listener.
 pub(crate) fn start(sim: &SimState) {
-    let mesos = Mesos::new(Arc::clone(sim));
-    let framework = mesos.register_framework("marathon", "*", "dcos_marathon");
-    let _ = sim.marathon.framework_id.set(framework);
-    let updates = mesos.task_updates();
+    let updates = Mesos::new(Arc::clone(sim)).task_updates();
     let engine = Arc::clone(sim);
     sim.mesos.spawn(async move {
         let tick = engine.clock.real(TICK);
@@ -167,12 +172,15 @@ fn on_update(service: &Service, update: &TaskUpdate) {
 /// One pass of the engine.
 pub(crate) fn run_once(sim: &SimState) {
     let service = &sim.marathon;
+    if service.framework_id.get().is_none() && service.lock().apps.is_empty() {
+        return;
+    }
     let settings = service.settings();
     let mesos = Mesos::new(Arc::clone(sim));
     let ctx = Ctx {
         mesos: &mesos,
         registry: &sim.registry,
-        framework: service.framework(),
+        framework: framework_id(sim),
         settings: &settings,
         sim,
     };
@@ -219,6 +227,16 @@ fn health(st: &mut MarathonState, ctx: &Ctx<'_>) {
             .cloned()
             .unwrap_or(Value::Null);
         for instance in &mut record.instances {
+            // A broken app without health checks crashes as it starts, so
+            // it never counts as running.
+            if !checks
+                && broken
+                && !instance.killing
+                && matches!(instance.state, TaskState::Starting | TaskState::Running)
+            {
+                crashes.push(instance.task_id.clone());
+                continue;
+            }
             let Some(since) = instance.running_since else {
                 continue;
             };
@@ -226,9 +244,6 @@ fn health(st: &mut MarathonState, ctx: &Ctx<'_>) {
                 continue;
             }
             if !checks {
-                if broken && !instance.killing {
-                    crashes.push(instance.task_id.clone());
-                }
                 continue;
             }
             let alive = !broken;
@@ -314,6 +329,15 @@ fn deployments(st: &mut MarathonState, ctx: &Ctx<'_>) {
                 st.fail_deployment(&id);
                 break;
             }
+            if !deployment.announced && !deployment.steps.is_empty() {
+                st.publish(
+                    "deployment_info",
+                    json!({ "plan": deployment.plan_json(), "currentStep": deployment.current_step_json() }),
+                );
+                if let Some(d) = st.deployments.iter_mut().find(|d| d.id == id) {
+                    d.announced = true;
+                }
+            }
             let Some(step) = deployment.steps.get(deployment.current) else {
                 st.deployments.retain(|d| d.id != id);
                 st.publish(
@@ -381,7 +405,14 @@ fn converge(st: &mut MarathonState, ctx: &Ctx<'_>, id: &str, action: Option<Acti
     let mut launches = 0usize;
     let restart = action == Some(ActionKind::RestartApplication) && !old.is_empty();
     if stopping {
-        kills.extend(active.iter().map(|i| i.task_id.clone()));
+        // Unreachable instances too.
+        kills.extend(
+            record
+                .instances
+                .iter()
+                .filter(|i| !i.killing)
+                .map(|i| i.task_id.clone()),
+        );
     } else if restart {
         let (min_health, max_over) = app::strategy(&record.def);
         let min_healthy = (target as f64 * min_health).ceil() as usize;
