@@ -55,6 +55,7 @@ pub mod error;
 pub mod events;
 pub mod plan;
 pub mod render;
+pub mod report;
 pub mod rollback;
 pub mod spec;
 pub mod status;

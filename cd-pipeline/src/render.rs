@@ -121,7 +121,6 @@ pub fn strategy_text(strategy: &Strategy) -> String {
         Strategy::Rolling => "rolling".into(),
         Strategy::BlueGreen => "blue-green".into(),
         Strategy::Canary { steps } => format!("canary{steps:?}"),
-        other => format!("{other:?}"),
     }
 }
 

@@ -38,7 +38,6 @@ pub async fn check(gate: &Gate, app: &App, within: Duration, poll: Duration) -> 
                 }
             }
         }
-        other => Err(format!("gate {other:?} is not supported by this version")),
     }
 }
 

@@ -142,7 +142,7 @@ pub async fn plan_deploy(
         let rendered = crate::render::render(spec, image)?;
         let plan = crate::strategy::plan(&ctx, &rendered).await?;
         plan.emit(events);
-        Ok(plan)
+        Ok::<Plan, Error>(plan)
     }
     .await
     .map_err(|e| Error::deploy(spec.deploy.id(), e));

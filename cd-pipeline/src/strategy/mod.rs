@@ -39,9 +39,6 @@ pub async fn deploy(ctx: &Ctx<'_>, image: &str) -> Result<DeployOutcome> {
             canary::deploy(ctx, &rendered, steps).await
         }
         (other, TemplateKind::Group) => Err(group_refused(other)),
-        (other, _) => Err(Error::Refused {
-            reason: format!("strategy {other:?} is not supported by this version"),
-        }),
     }
 }
 
@@ -56,9 +53,6 @@ pub async fn plan(ctx: &Ctx<'_>, rendered: &Rendered) -> Result<Plan> {
         (Strategy::BlueGreen, TemplateKind::App) => blue_green::plan(ctx, rendered).await,
         (Strategy::Canary { steps }, TemplateKind::App) => canary::plan(ctx, rendered, steps).await,
         (other, TemplateKind::Group) => Err(group_refused(other)),
-        (other, _) => Err(Error::Refused {
-            reason: format!("strategy {other:?} is not supported by this version"),
-        }),
     }
 }
 
