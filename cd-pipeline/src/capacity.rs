@@ -91,7 +91,10 @@ fn host_ports(app: &App) -> u32 {
     let container_network = json
         .get("networks")
         .and_then(|v| v.as_array())
-        .is_some_and(|n| n.iter().any(|n| n.get("mode").and_then(|m| m.as_str()) == Some("container")));
+        .is_some_and(|n| {
+            n.iter()
+                .any(|n| n.get("mode").and_then(|m| m.as_str()) == Some("container"))
+        });
     u32::from(!container_network)
 }
 
@@ -132,11 +135,16 @@ pub fn rolling_demand(app: &str, new: &App, old: Option<&App>) -> Demand {
         .and_then(|s| s.maximum_over_capacity)
         .unwrap_or(1.0)
         .clamp(0.0, 1.0);
-    let running = old.tasks_running.unwrap_or_else(|| old.instances_or_default());
+    let running = old
+        .tasks_running
+        .unwrap_or_else(|| old.instances_or_default());
     let keep = ((f64::from(wanted) * min_health).ceil() as u32).min(running);
     let stop_first = running.saturating_sub(keep);
     let max_capacity = wanted + (f64::from(wanted) * over).floor() as u32;
-    let first_wave = max_capacity.saturating_sub(keep).min(wanted).max(u32::from(wanted > 0));
+    let first_wave = max_capacity
+        .saturating_sub(keep)
+        .min(wanted)
+        .max(u32::from(wanted > 0));
     let old_size = InstanceSize::of(old);
     let released = old
         .tasks
@@ -187,7 +195,12 @@ pub async fn check(target: &Target, demands: &[Demand]) -> Result<()> {
     let mut needed = Vec::new();
     for demand in demands {
         let needs = demand.size.needs();
-        needed.push(format!("{} × {} for {}", demand.instances, demand.size.text(1), demand.app));
+        needed.push(format!(
+            "{} × {} for {}",
+            demand.instances,
+            demand.size.text(1),
+            demand.app
+        ));
         for placed in 0..demand.instances {
             let mut why = Vec::new();
             let mut done = false;
@@ -230,8 +243,8 @@ pub async fn check(target: &Target, demands: &[Demand]) -> Result<()> {
 
 #[cfg(test)]
 mod tests {
-    use marathon_client::models::UpgradeStrategy;
     use marathon_client::AppId;
+    use marathon_client::models::UpgradeStrategy;
 
     use super::*;
 

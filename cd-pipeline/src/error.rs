@@ -190,9 +190,7 @@ impl Error {
             Error::Capacity { .. }
             | Error::Locked { .. }
             | Error::Gate { .. }
-            | Error::Refused { .. } => {
-                Some(Stage::Deploy)
-            }
+            | Error::Refused { .. } => Some(Stage::Deploy),
             Error::RolledBack { .. } => Some(Stage::Rollback),
             _ => None,
         }

@@ -12,7 +12,7 @@ use ring::digest;
 use serde_json::{Map, Value};
 
 use crate::error::{Error, Result};
-use crate::spec::{Placeholder, PipelineSpec, Strategy, TemplateKind};
+use crate::spec::{PipelineSpec, Placeholder, Strategy, TemplateKind};
 
 /// The label holding the spec hash of the definition an app was deployed from.
 pub const SPEC_HASH_LABEL: &str = "DCOS_CD_SPEC_HASH";
@@ -103,11 +103,7 @@ pub fn image_tag(image: &str) -> Option<&str> {
 pub fn spec_hash(definition: &Value, strategy: &Strategy) -> String {
     let mut unstamped = definition.clone();
     strip_labels(&mut unstamped);
-    let text = format!(
-        "{}\n{}",
-        canonical(&unstamped),
-        strategy_text(strategy)
-    );
+    let text = format!("{}\n{}", canonical(&unstamped), strategy_text(strategy));
     let digest = digest::digest(&digest::SHA256, text.as_bytes());
     digest.as_ref()[..16]
         .iter()
@@ -237,7 +233,10 @@ template_inline = '''{{"id": "/hello", "instances": 2, "cpus": 0.1, "mem": 64,
         assert_eq!(r.definition["env"]["TAG"], "42");
         assert_eq!(r.definition["labels"]["team"], "cd");
         assert_eq!(label(&r.definition, OWNER_LABEL), Some("hello"));
-        assert_eq!(label(&r.definition, SPEC_HASH_LABEL), Some(r.spec_hash.as_str()));
+        assert_eq!(
+            label(&r.definition, SPEC_HASH_LABEL),
+            Some(r.spec_hash.as_str())
+        );
         assert_eq!(r.spec_hash.len(), 32);
     }
 

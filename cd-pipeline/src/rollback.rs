@@ -31,7 +31,11 @@ pub const MAX_VERSIONS_READ: usize = 50;
 /// Wrapped in [`Error::Deploy`]: [`Error::Refused`] when nothing was
 /// deployed before, [`Error::Locked`], [`Error::RolledBack`] when the old
 /// version did not settle and the running one was restored.
-pub async fn rollback(target: &Target, spec: &PipelineSpec, events: &Events) -> Result<DeployOutcome> {
+pub async fn rollback(
+    target: &Target,
+    spec: &PipelineSpec,
+    events: &Events,
+) -> Result<DeployOutcome> {
     let ctx = Ctx {
         target,
         spec,
@@ -52,7 +56,10 @@ async fn run(ctx: &Ctx<'_>) -> Result<DeployOutcome> {
     }
     let Some(current) = crate::strategy::serving_app(ctx).await? else {
         return Err(Error::Refused {
-            reason: format!("{} is not deployed: nothing to roll back", ctx.spec.deploy.id()),
+            reason: format!(
+                "{} is not deployed: nothing to roll back",
+                ctx.spec.deploy.id()
+            ),
         });
     };
     let target = previous_deploy(ctx, &current).await?;
@@ -138,7 +145,11 @@ async fn group(ctx: &Ctx<'_>) -> Result<DeployOutcome> {
     let mut instances = 0;
     let mut ok = true;
     for (n, app) in apps.iter().enumerate() {
-        let d = if n == 0 { result.deployment_id.as_ref() } else { None };
+        let d = if n == 0 {
+            result.deployment_id.as_ref()
+        } else {
+            None
+        };
         match settle(ctx, &app.id, d, None).await? {
             Ok(app) => {
                 let (h, _, _, t) = crate::deploy::settle::counts(&app);

@@ -92,9 +92,13 @@ async fn read(ctx: &Ctx<'_>) -> Result<Status> {
             status.running += r;
             status.staged += s;
             status.instances += t;
-            status.version = status.version.or(app.version.as_ref().map(|v| v.as_str().to_owned()));
+            status.version = status
+                .version
+                .or(app.version.as_ref().map(|v| v.as_str().to_owned()));
             status.image = status.image.or(app.image().map(str::to_owned));
-            status.spec_hash = status.spec_hash.or(app.label(SPEC_HASH_LABEL).map(str::to_owned));
+            status.spec_hash = status
+                .spec_hash
+                .or(app.label(SPEC_HASH_LABEL).map(str::to_owned));
             for d in deployments.iter().filter(|d| d.affects(&app.id)) {
                 if !status.deployments.contains(&d.id.as_str().to_owned()) {
                     status.deployments.push(d.id.as_str().to_owned());

@@ -40,22 +40,59 @@ impl Previous {
     }
 }
 
+/// Runs the read `call` again while it fails in a way worth waiting out
+/// (a 503 burst longer than the HTTP core's retries, a leader election),
+/// for up to the no-progress watchdog.
+///
+/// # Errors
+/// The last error, when it is not worth waiting out or the time is up.
+pub async fn read<T, F, Fut>(ctx: &Ctx<'_>, mut call: F) -> Result<T>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = marathon_client::Result<T>>,
+{
+    let deadline = tokio::time::Instant::now() + ctx.spec.deploy.no_progress_timeout;
+    let mut delay = Duration::from_millis(50);
+    loop {
+        match call().await {
+            Ok(value) => return Ok(value),
+            Err(e)
+                if e.is_retryable()
+                    && !matches!(e, marathon_client::Error::AppLocked { .. })
+                    && tokio::time::Instant::now() + delay < deadline =>
+            {
+                tracing::debug!(error = %e, "a Marathon read failed; trying again");
+                tokio::time::sleep(delay).await;
+                delay = (delay * 2).min(Duration::from_secs(1));
+            }
+            Err(e) => return Err(e.into()),
+        }
+    }
+}
+
 /// The app `id` as it runs, or `None`.
+///
+/// # Errors
+/// Marathon errors not worth waiting out.
 pub async fn running(ctx: &Ctx<'_>, id: &AppId) -> Result<Option<App>> {
-    Ok(ctx.marathon().apps().get_opt(id).await?)
+    read(
+        ctx,
+        || async move { ctx.marathon().apps().get_opt(id).await },
+    )
+    .await
 }
 
 /// The deployments in progress on `id`.
 pub async fn deployments_on(ctx: &Ctx<'_>, id: &AppId) -> Result<Vec<DeploymentId>> {
-    Ok(ctx
-        .marathon()
-        .deployments()
-        .list()
-        .await?
-        .into_iter()
-        .filter(|d| d.affects(id))
-        .map(|d| d.id)
-        .collect())
+    Ok(read(
+        ctx,
+        || async move { ctx.marathon().deployments().list().await },
+    )
+    .await?
+    .into_iter()
+    .filter(|d| d.affects(id))
+    .map(|d| d.id)
+    .collect())
 }
 
 /// Refuses while another deployment holds `id`, unless the spec (or the
@@ -141,8 +178,10 @@ pub async fn put_app(ctx: &Ctx<'_>, definition: &Value) -> Result<Applied> {
                 });
             }
             Err(e) if e.is_retryable() && attempt < PUT_ATTEMPTS => {
-                ctx.events
-                    .warn(format!("PUT {} had no clear answer ({e}); checking whether it applied", app.id));
+                ctx.events.warn(format!(
+                    "PUT {} had no clear answer ({e}); checking whether it applied",
+                    app.id
+                ));
                 tokio::time::sleep(delay).await;
                 delay = (delay * 2).min(Duration::from_secs(2));
                 if let Some(deployment) = applied(ctx, &app.id, hash.as_deref()).await {
@@ -209,7 +248,15 @@ pub async fn delete_owned(ctx: &Ctx<'_>, app: &App) -> Result<Option<DeploymentI
             }
             Err(e) if e.is_retryable() && attempt < PUT_ATTEMPTS => {
                 tokio::time::sleep(Duration::from_millis(100 * u64::from(attempt))).await;
-                if ctx.marathon().apps().get_opt(&app.id).await.ok().flatten().is_none() {
+                if ctx
+                    .marathon()
+                    .apps()
+                    .get_opt(&app.id)
+                    .await
+                    .ok()
+                    .flatten()
+                    .is_none()
+                {
                     return Ok(None);
                 }
             }

@@ -10,7 +10,12 @@ use crate::spec::Gate;
 
 /// Checks `gate` on every task of `app`, trying again every `poll` for up to
 /// `within`. `Ok` and `Err` both carry what was observed.
-pub async fn check(gate: &Gate, app: &App, within: Duration, poll: Duration) -> Result<String, String> {
+pub async fn check(
+    gate: &Gate,
+    app: &App,
+    within: Duration,
+    poll: Duration,
+) -> Result<String, String> {
     match gate {
         Gate::Http {
             path,
@@ -70,7 +75,10 @@ async fn probe_all(client: &reqwest::Client, urls: &[String], expected: u16) -> 
         match client.get(url).send().await {
             Ok(response) if response.status().as_u16() == expected => {}
             Ok(response) => {
-                return Err(format!("{url} answered {}, expected {expected}", response.status().as_u16()));
+                return Err(format!(
+                    "{url} answered {}, expected {expected}",
+                    response.status().as_u16()
+                ));
             }
             Err(e) => return Err(format!("{url}: {e}")),
         }
@@ -96,7 +104,9 @@ mod tests {
             while let Ok((mut socket, _)) = listener.accept().await {
                 let mut buf = [0u8; 1024];
                 let _ = socket.read(&mut buf).await;
-                let answer = format!("HTTP/1.1 {status} X\r\ncontent-length: 0\r\nconnection: close\r\n\r\n");
+                let answer = format!(
+                    "HTTP/1.1 {status} X\r\ncontent-length: 0\r\nconnection: close\r\n\r\n"
+                );
                 let _ = socket.write_all(answer.as_bytes()).await;
             }
         });
@@ -121,14 +131,26 @@ mod tests {
     #[tokio::test]
     async fn a_probe_that_answers_the_expected_status_passes() {
         let addr = server(200).await;
-        let result = check(&http("/health"), &app_on(addr), Duration::from_secs(1), Duration::from_millis(20)).await;
+        let result = check(
+            &http("/health"),
+            &app_on(addr),
+            Duration::from_secs(1),
+            Duration::from_millis(20),
+        )
+        .await;
         assert_eq!(result, Ok("1 task endpoint(s) answered 200".into()));
     }
 
     #[tokio::test]
     async fn a_probe_that_answers_otherwise_fails_with_the_status() {
         let addr = server(503).await;
-        let result = check(&http("/health"), &app_on(addr), Duration::from_millis(100), Duration::from_millis(20)).await;
+        let result = check(
+            &http("/health"),
+            &app_on(addr),
+            Duration::from_millis(100),
+            Duration::from_millis(20),
+        )
+        .await;
         let why = result.unwrap_err();
         assert!(why.contains("answered 503, expected 200"), "{why}");
         assert!(why.contains("/health"), "{why}");
@@ -136,7 +158,10 @@ mod tests {
 
     #[test]
     fn endpoints_name_host_port_and_path_or_say_what_is_missing() {
-        let app: App = serde_json::from_value(json!({"id": "/a", "tasks": [{"id": "a.1", "host": "h", "ports": [1, 2]}]})).unwrap();
+        let app: App = serde_json::from_value(
+            json!({"id": "/a", "tasks": [{"id": "a.1", "host": "h", "ports": [1, 2]}]}),
+        )
+        .unwrap();
         assert_eq!(endpoints(&app, 1, "/x").unwrap(), ["http://h:2/x"]);
         assert!(endpoints(&app, 2, "/x").unwrap_err().contains("no port #2"));
     }

@@ -13,7 +13,8 @@ use crate::plan::{Action, Change, DiffLine, ResourceKind, json_diff};
 use crate::render::{SPEC_HASH_LABEL, label};
 
 /// `running` cut down to the members `wanted` has, at every depth of
-/// objects; arrays and scalars are kept whole.
+/// objects and of arrays of the same length; equal numbers written
+/// differently (`32.0`, `32`) are taken as written in `wanted`.
 pub fn project(running: &Value, wanted: &Value) -> Value {
     match (running, wanted) {
         (Value::Object(have), Value::Object(want)) => {
@@ -24,6 +25,13 @@ pub fn project(running: &Value, wanted: &Value) -> Value {
                 }
             }
             Value::Object(out)
+        }
+        (Value::Array(have), Value::Array(want)) if have.len() == want.len() => {
+            Value::Array(have.iter().zip(want).map(|(h, w)| project(h, w)).collect())
+        }
+        // Marathon writes `32.0` for `32`: the same number is no change.
+        (Value::Number(have), Value::Number(want)) if have.as_f64() == want.as_f64() => {
+            Value::Number(want.clone())
         }
         (other, _) => other.clone(),
     }
@@ -61,7 +69,9 @@ pub fn group_change(
     steps: Option<&DeploymentSteps>,
 ) -> Change {
     let mut change = match running {
-        None => Change::new(Action::Create, ResourceKind::MarathonGroup, id).reason("not deployed yet"),
+        None => {
+            Change::new(Action::Create, ResourceKind::MarathonGroup, id).reason("not deployed yet")
+        }
         Some(group) => {
             let current = serde_json::to_value(group).unwrap_or_default();
             let diff = json_diff(&project(&current, wanted), wanted);
@@ -84,7 +94,10 @@ pub fn group_change(
                     .as_ref()
                     .map(|a| format!("{a:?}"))
                     .unwrap_or_else(|| "action".into());
-                let target = action.target().map(|t| t.as_str().to_owned()).unwrap_or_default();
+                let target = action
+                    .target()
+                    .map(|t| t.as_str().to_owned())
+                    .unwrap_or_default();
                 diff.push(DiffLine::Added {
                     path: format!("dry run step {}", n + 1),
                     value: format!("{what} {target}"),
@@ -109,9 +122,11 @@ mod tests {
 
     #[test]
     fn only_the_fields_the_template_sets_are_compared() {
-        let running = app(json!({"id": "/a", "instances": 2, "cpus": 0.1, "backoffSeconds": 1,
+        let running = app(
+            json!({"id": "/a", "instances": 2, "cpus": 0.1, "backoffSeconds": 1,
             "container": {"docker": {"image": "r/a:1", "forcePullImage": false}},
-            "labels": {SPEC_HASH_LABEL: "old", OWNER_LABEL: "svc"}}));
+            "labels": {SPEC_HASH_LABEL: "old", OWNER_LABEL: "svc"}}),
+        );
         let wanted = json!({"id": "/a", "instances": 2, "cpus": 0.1,
             "container": {"docker": {"image": "r/a:2"}},
             "labels": {SPEC_HASH_LABEL: "new", OWNER_LABEL: "svc"}});
@@ -119,16 +134,28 @@ mod tests {
         assert_eq!(change.action, Action::Update);
         assert_eq!(change.reason, "spec hash changed");
         let lines: Vec<String> = change.diff.iter().map(ToString::to_string).collect();
-        assert!(lines.iter().any(|l| l.contains("container.docker.image")), "{lines:?}");
-        assert!(!lines.iter().any(|l| l.contains("backoffSeconds")), "{lines:?}");
-        assert!(!lines.iter().any(|l| l.contains("forcePullImage")), "{lines:?}");
+        assert!(
+            lines.iter().any(|l| l.contains("container.docker.image")),
+            "{lines:?}"
+        );
+        assert!(
+            !lines.iter().any(|l| l.contains("backoffSeconds")),
+            "{lines:?}"
+        );
+        assert!(
+            !lines.iter().any(|l| l.contains("forcePullImage")),
+            "{lines:?}"
+        );
     }
 
     #[test]
     fn the_same_hash_is_unchanged_and_no_app_is_a_create() {
         let wanted = json!({"id": "/a", "labels": {SPEC_HASH_LABEL: "h"}});
         let running = app(json!({"id": "/a", "labels": {SPEC_HASH_LABEL: "h"}}));
-        assert_eq!(app_change("/a", &wanted, Some(&running)).action, Action::Unchanged);
+        assert_eq!(
+            app_change("/a", &wanted, Some(&running)).action,
+            Action::Unchanged
+        );
         assert_eq!(app_change("/a", &wanted, None).action, Action::Create);
     }
 }

@@ -15,9 +15,9 @@ use std::time::Duration;
 use marathon_client::models::Timestamp;
 use marathon_client::{AppId, DeploymentId};
 
+use super::Ctx;
 use super::apply::{Previous, deployments_on, put_app};
 use super::settle::{Unsettled, counts, settle};
-use super::Ctx;
 use crate::error::{Error, Result};
 use crate::events::PipelineEvent;
 
@@ -67,7 +67,9 @@ pub async fn revert(
         Ok(app) => {
             // Never 0 instances: scale back to what ran before.
             let wanted = previous.app.instances_or_default().max(1);
-            ctx.events.warn(format!("the rollback left {id} at 0 instances; scaling to {wanted}"));
+            ctx.events.warn(format!(
+                "the rollback left {id} at 0 instances; scaling to {wanted}"
+            ));
             let scaled = super::apply::scale(ctx, &app, wanted).await?;
             settle(ctx, id, scaled.deployment.as_ref(), None).await?
         }

@@ -13,7 +13,9 @@
 use std::time::Duration;
 
 use marathon_client::models::{App, Timestamp};
-use marathon_client::{AppEmbed, AppId, DeploymentId, DeploymentOutcome, WaitOptions, app_converged};
+use marathon_client::{
+    AppEmbed, AppId, DeploymentId, DeploymentOutcome, WaitOptions, app_converged,
+};
 use tokio::time::Instant;
 
 use super::{Ctx, gate};
@@ -143,7 +145,10 @@ fn describe_step(d: &marathon_client::models::Deployment) -> String {
         .map(|a| {
             format!(
                 "{} {}",
-                a.action.as_ref().map(|k| format!("{k:?}")).unwrap_or_default(),
+                a.action
+                    .as_ref()
+                    .map(|k| format!("{k:?}"))
+                    .unwrap_or_default(),
                 a.target().map(|t| t.as_str()).unwrap_or_default()
             )
         })
@@ -211,6 +216,9 @@ pub async fn settle(
                         Err(marathon_client::Error::Timeout { .. }) => {
                             return Ok(Err(health_timeout(ctx, id, timeout).await));
                         }
+                        // A read that failed for a while: the health gate
+                        // below reads the app until the deadline anyway.
+                        Err(e) if e.is_retryable() => break,
                         Err(e) => return Err(e.into()),
                     }
                 }
@@ -227,7 +235,10 @@ pub async fn settle(
         let read = ctx
             .marathon()
             .apps()
-            .get_embed(id, &[AppEmbed::Tasks, AppEmbed::Readiness, AppEmbed::Deployments])
+            .get_embed(
+                id,
+                &[AppEmbed::Tasks, AppEmbed::Readiness, AppEmbed::Deployments],
+            )
             .await;
         match read {
             Ok(app) => match app_converged(&app, version) {
@@ -236,7 +247,10 @@ pub async fn settle(
                     if Instant::now() + poll > deadline {
                         return Ok(Err(Unsettled::new(
                             "health",
-                            format!("not healthy after {}: {why}", humantime::format_duration(timeout)),
+                            format!(
+                                "not healthy after {}: {why}",
+                                humantime::format_duration(timeout)
+                            ),
                         )));
                     }
                 }
@@ -253,7 +267,10 @@ pub async fn settle(
     ctx.events.emit(PipelineEvent::GateResult {
         gate: "health".into(),
         passed: true,
-        detail: format!("{healthy}/{instances} healthy on {}", version_text(app.version.as_ref())),
+        detail: format!(
+            "{healthy}/{instances} healthy on {}",
+            version_text(app.version.as_ref())
+        ),
     });
     for extra in &ctx.spec.deploy.gates {
         let left = deadline.saturating_duration_since(Instant::now());
@@ -273,7 +290,9 @@ pub async fn settle(
 }
 
 fn version_text(version: Option<&Timestamp>) -> String {
-    version.map(|v| v.as_str().to_owned()).unwrap_or_else(|| "its version".into())
+    version
+        .map(|v| v.as_str().to_owned())
+        .unwrap_or_else(|| "its version".into())
 }
 
 async fn health_timeout(ctx: &Ctx<'_>, id: &AppId, timeout: Duration) -> Unsettled {
@@ -281,7 +300,11 @@ async fn health_timeout(ctx: &Ctx<'_>, id: &AppId, timeout: Duration) -> Unsettl
         Ok(Some(app)) => {
             let (h, r, s, t) = counts(&app);
             let mut text = format!("{h} healthy, {r} running, {s} staged of {t}");
-            if let Some(failure) = app.last_task_failure.as_ref().and_then(|f| f.message.clone()) {
+            if let Some(failure) = app
+                .last_task_failure
+                .as_ref()
+                .and_then(|f| f.message.clone())
+            {
                 text.push_str(&format!("; last task failure: {failure}"));
             }
             text
@@ -290,6 +313,9 @@ async fn health_timeout(ctx: &Ctx<'_>, id: &AppId, timeout: Duration) -> Unsettl
     };
     Unsettled::new(
         "health",
-        format!("not healthy after {}: {observed}", humantime::format_duration(timeout)),
+        format!(
+            "not healthy after {}: {observed}",
+            humantime::format_duration(timeout)
+        ),
     )
 }

@@ -106,7 +106,11 @@ pub async fn colours(ctx: &Ctx<'_>, base: &str) -> Result<Colours> {
     let green = apply::running(ctx, &app_id(&Colour::Green.app_id(base))?).await?;
     Ok(match (blue, green) {
         (Some(a), Some(b)) => {
-            let (old, new) = if started_at(&a) <= started_at(&b) { (a, b) } else { (b, a) };
+            let (old, new) = if started_at(&a) <= started_at(&b) {
+                (a, b)
+            } else {
+                (b, a)
+            };
             Colours {
                 old: Some(old),
                 new: Some(new),
@@ -164,7 +168,9 @@ pub fn colour_definition(
     def["id"] = Value::from(colour.app_id(&base));
     let instances = def.get("instances").and_then(Value::as_u64).unwrap_or(1);
     let group = label(&def, GROUP_LABEL).unwrap_or(service).to_owned();
-    let service_port = def.pointer("/portDefinitions/0/port").and_then(Value::as_u64);
+    let service_port = def
+        .pointer("/portDefinitions/0/port")
+        .and_then(Value::as_u64);
     let alt_port = label(&def, ALT_PORT_LABEL).and_then(|p| p.parse::<u64>().ok());
     set_label(&mut def, GROUP_LABEL, &group);
     set_label(&mut def, COLOUR_LABEL, colour.name());
@@ -200,8 +206,12 @@ pub async fn plan(ctx: &Ctx<'_>, rendered: &Rendered) -> Result<Plan> {
     match (&colours.old, &colours.new) {
         (Some(old), None) if old.label(SPEC_HASH_LABEL) == Some(rendered.spec_hash.as_str()) => {
             plan.push(
-                Change::new(Action::Unchanged, ResourceKind::MarathonApp, old.id.as_str())
-                    .reason("spec hash unchanged"),
+                Change::new(
+                    Action::Unchanged,
+                    ResourceKind::MarathonApp,
+                    old.id.as_str(),
+                )
+                .reason("spec hash unchanged"),
             );
         }
         (_, Some(new)) => {
@@ -213,8 +223,12 @@ pub async fn plan(ctx: &Ctx<'_>, rendered: &Rendered) -> Result<Plan> {
         _ => {
             let colour = live.map(|l| colour_of(l).other()).unwrap_or(Colour::Blue);
             let def = colour_definition(rendered, &ctx.spec.service, colour, live, "now");
-            let mut change = Change::new(Action::Create, ResourceKind::MarathonApp, colour.app_id(&rendered.id))
-                .reason(format!("new colour {}", colour.name()));
+            let mut change = Change::new(
+                Action::Create,
+                ResourceKind::MarathonApp,
+                colour.app_id(&rendered.id),
+            )
+            .reason(format!("new colour {}", colour.name()));
             if let Some(live) = live {
                 let current = serde_json::to_value(live.definition()).unwrap_or_default();
                 change = change.diff(crate::plan::json_diff(
@@ -260,7 +274,10 @@ pub async fn deploy(ctx: &Ctx<'_>, rendered: &Rendered) -> Result<DeployOutcome>
                 "resuming: {} (this spec) was started beside {} by an earlier run",
                 new.id, old.id
             ));
-            let deployment = apply::deployments_on(ctx, &new.id).await?.into_iter().next();
+            let deployment = apply::deployments_on(ctx, &new.id)
+                .await?
+                .into_iter()
+                .next();
             return finish_switch(ctx, rendered, &old, &new.id, deployment, None).await;
         } else {
             ctx.events.warn(format!(
@@ -279,7 +296,10 @@ pub async fn deploy(ctx: &Ctx<'_>, rendered: &Rendered) -> Result<DeployOutcome>
         ensure_owned(ctx, live)?;
         ensure_unlocked(ctx, &live.id).await?;
     }
-    let colour = live.as_ref().map(|l| colour_of(l).other()).unwrap_or(Colour::Blue);
+    let colour = live
+        .as_ref()
+        .map(|l| colour_of(l).other())
+        .unwrap_or(Colour::Blue);
     let now = humantime::format_rfc3339_millis(SystemTime::now()).to_string();
     let def = colour_definition(rendered, &ctx.spec.service, colour, live.as_ref(), &now);
     let new_app = to_app(&def)?;
@@ -297,9 +317,24 @@ pub async fn deploy(ctx: &Ctx<'_>, rendered: &Rendered) -> Result<DeployOutcome>
     let new_id = app_id(&colour.app_id(&rendered.id))?;
     match live {
         Some(live) => {
-            finish_switch(ctx, rendered, &live, &new_id, applied.deployment, applied.version).await
+            finish_switch(
+                ctx,
+                rendered,
+                &live,
+                &new_id,
+                applied.deployment,
+                applied.version,
+            )
+            .await
         }
-        None => match settle(ctx, &new_id, applied.deployment.as_ref(), applied.version.as_ref()).await? {
+        None => match settle(
+            ctx,
+            &new_id,
+            applied.deployment.as_ref(),
+            applied.version.as_ref(),
+        )
+        .await?
+        {
             Ok(app) => Ok(outcome(
                 &app,
                 &rendered.image,
@@ -334,7 +369,10 @@ async fn finish_switch(
         Err(failure) => return Err(abandon(ctx, old, new_id, &failure).await?),
     };
     ctx.events.emit(PipelineEvent::DeploymentStep {
-        deployment_id: deployment.as_ref().map(|d| d.as_str().to_owned()).unwrap_or_default(),
+        deployment_id: deployment
+            .as_ref()
+            .map(|d| d.as_str().to_owned())
+            .unwrap_or_default(),
         step: format!("switch: {} is healthy; retiring {}", new.id, old.id),
     });
     // The switch: the old colour drains to 0, recorded in its labels.
@@ -345,7 +383,9 @@ async fn finish_switch(
     set_label(&mut retire, PHASE_LABEL, "retired");
     let drained = put_app(ctx, &retire).await?;
     wait_quietly(ctx, &old.id, drained.deployment.as_ref()).await;
-    let old_now = apply::running(ctx, &old.id).await?.unwrap_or_else(|| old.clone());
+    let old_now = apply::running(ctx, &old.id)
+        .await?
+        .unwrap_or_else(|| old.clone());
     remove(ctx, &old_now).await?;
     Ok(outcome(
         &new,
@@ -397,7 +437,11 @@ async fn abandon(ctx: &Ctx<'_>, old: &App, new_id: &AppId, failure: &Unsettled) 
         healthy: old_state.is_ok(),
     });
     Ok(Error::RolledBack {
-        reason: format!("{} (the new colour {new_id} was removed; {} kept serving)", failure.reason(), old.id),
+        reason: format!(
+            "{} (the new colour {new_id} was removed; {} kept serving)",
+            failure.reason(),
+            old.id
+        ),
         to_version: previous.version_text(),
     })
 }
@@ -420,7 +464,11 @@ async fn remove(ctx: &Ctx<'_>, app: &App) -> Result<()> {
 }
 
 /// Waits for a deployment to end, whatever its outcome.
-async fn wait_quietly(ctx: &Ctx<'_>, id: &AppId, deployment: Option<&marathon_client::DeploymentId>) {
+async fn wait_quietly(
+    ctx: &Ctx<'_>,
+    id: &AppId,
+    deployment: Option<&marathon_client::DeploymentId>,
+) {
     if let Some(d) = deployment {
         let options = marathon_client::WaitOptions::default()
             .poll_interval(ctx.poll())

@@ -73,20 +73,32 @@ pub async fn plan(ctx: &Ctx<'_>, rendered: &Rendered, steps: &[u8]) -> Result<Pl
         plan.push(change);
         return Ok(plan);
     }
-    let wanted = rendered.definition.get("instances").and_then(Value::as_u64).unwrap_or(1);
+    let wanted = rendered
+        .definition
+        .get("instances")
+        .and_then(Value::as_u64)
+        .unwrap_or(1);
     let wanted = u32::try_from(wanted).unwrap_or(u32::MAX);
     let shares: Vec<String> = steps
         .iter()
         .map(|p| format!("{p}% = {} instance(s)", share(wanted, *p)))
         .collect();
     plan.push(
-        Change::new(Action::Create, ResourceKind::MarathonApp, canary_id(&rendered.id))
-            .reason(format!("canary steps: {}", shares.join(", "))),
+        Change::new(
+            Action::Create,
+            ResourceKind::MarathonApp,
+            canary_id(&rendered.id),
+        )
+        .reason(format!("canary steps: {}", shares.join(", "))),
     );
     plan.push(change);
     plan.push(
-        Change::new(Action::Delete, ResourceKind::MarathonApp, canary_id(&rendered.id))
-            .reason("after the 100% step"),
+        Change::new(
+            Action::Delete,
+            ResourceKind::MarathonApp,
+            canary_id(&rendered.id),
+        )
+        .reason("after the 100% step"),
     );
     Ok(plan)
 }
@@ -99,9 +111,10 @@ pub async fn deploy(ctx: &Ctx<'_>, rendered: &Rendered, steps: &[u8]) -> Result<
     let stable_id = app_id(&rendered.id)?;
     let canary = app_id(&canary_id(&rendered.id))?;
     let Some(stable) = apply::running(ctx, &stable_id).await? else {
-        ctx.events
-            .warn(format!("{stable_id} is not deployed yet: the first deploy is a rolling one"));
-        return super::rolling::deploy_app(ctx, rendered).await;
+        ctx.events.warn(format!(
+            "{stable_id} is not deployed yet: the first deploy is a rolling one"
+        ));
+        return Box::pin(super::rolling::deploy_app(ctx, rendered)).await;
     };
     plan(ctx, rendered, steps).await?.emit(ctx.events);
     let leftover = apply::running(ctx, &canary).await?;
@@ -110,13 +123,22 @@ pub async fn deploy(ctx: &Ctx<'_>, rendered: &Rendered, steps: &[u8]) -> Result<
     }
     if stable.label(SPEC_HASH_LABEL) == Some(rendered.spec_hash.as_str()) {
         if let Some(left) = &leftover {
-            ctx.events.warn(format!("resuming: removing {} left by an earlier run", left.id));
+            ctx.events.warn(format!(
+                "resuming: removing {} left by an earlier run",
+                left.id
+            ));
             remove_canary(ctx, left).await?;
         }
         return Ok(outcome(&stable, &rendered.image, None, true));
     }
-    if let Some(left) = leftover.as_ref().filter(|l| l.label(SPEC_HASH_LABEL) != Some(rendered.spec_hash.as_str())) {
-        ctx.events.warn(format!("{} is a canary of another spec; removing it", left.id));
+    if let Some(left) = leftover
+        .as_ref()
+        .filter(|l| l.label(SPEC_HASH_LABEL) != Some(rendered.spec_hash.as_str()))
+    {
+        ctx.events.warn(format!(
+            "{} is a canary of another spec; removing it",
+            left.id
+        ));
         remove_canary(ctx, left).await?;
     }
     ensure_unlocked(ctx, &stable_id).await?;
@@ -135,7 +157,10 @@ pub async fn deploy(ctx: &Ctx<'_>, rendered: &Rendered, steps: &[u8]) -> Result<
         let count = share(wanted, percent);
         let def = canary_definition(rendered, count);
         let current = apply::running(ctx, &canary).await?;
-        if current.as_ref().is_some_and(|c| c.instances_or_default() >= count) {
+        if current
+            .as_ref()
+            .is_some_and(|c| c.instances_or_default() >= count)
+        {
             continue; // resumed past this step
         }
         let started = current.as_ref().map_or(0, App::instances_or_default);
@@ -156,7 +181,14 @@ pub async fn deploy(ctx: &Ctx<'_>, rendered: &Rendered, steps: &[u8]) -> Result<
         });
         let applied = put_app(ctx, &def).await?;
         last_deployment = applied.deployment.clone();
-        match settle(ctx, &canary, applied.deployment.as_ref(), applied.version.as_ref()).await? {
+        match settle(
+            ctx,
+            &canary,
+            applied.deployment.as_ref(),
+            applied.version.as_ref(),
+        )
+        .await?
+        {
             Ok(_) => ctx.events.emit(PipelineEvent::GateResult {
                 gate: gate.clone(),
                 passed: true,
@@ -167,30 +199,36 @@ pub async fn deploy(ctx: &Ctx<'_>, rendered: &Rendered, steps: &[u8]) -> Result<
                     gate: format!("{gate} {}", failure.gate),
                     detail: failure.detail,
                 };
-                return Err(abort(ctx, &previous, &canary, stable_instances, &failure).await?);
+                return Err(
+                    Box::pin(abort(ctx, &previous, &canary, stable_instances, &failure)).await?,
+                );
             }
         }
         let keep = stable_instances.saturating_sub(count).max(1);
         if stable_now.instances_or_default() > keep {
             let scaled = apply::scale(ctx, &stable_now, keep).await?;
             if let Err(failure) = settle(ctx, &stable_id, scaled.deployment.as_ref(), None).await? {
-                return Err(abort(ctx, &previous, &canary, stable_instances, &failure).await?);
+                return Err(
+                    Box::pin(abort(ctx, &previous, &canary, stable_instances, &failure)).await?,
+                );
             }
             stable_now = apply::running(ctx, &stable_id).await?.unwrap_or(stable_now);
         }
     }
     // 100 %: the stable app takes the new definition, then the canary goes.
     ctx.events.emit(PipelineEvent::DeploymentStep {
-        deployment_id: last_deployment.map(|d| d.as_str().to_owned()).unwrap_or_default(),
+        deployment_id: last_deployment
+            .map(|d| d.as_str().to_owned())
+            .unwrap_or_default(),
         step: format!("canary 100%: {stable_id} takes the new version"),
     });
-    let result = super::rolling::apply_and_settle(
+    let result = Box::pin(super::rolling::apply_and_settle(
         ctx,
         &stable_id,
         &rendered.definition,
         Some(&previous),
         &rendered.image,
-    )
+    ))
     .await;
     if let Some(left) = apply::running(ctx, &canary).await? {
         remove_canary(ctx, &left).await?;
@@ -228,7 +266,9 @@ async fn abort(
     if let Some(stable) = apply::running(ctx, &stable_id).await? {
         if stable.instances_or_default() < stable_instances {
             let scaled = apply::scale(ctx, &stable, stable_instances.max(1)).await?;
-            healthy &= settle(ctx, &stable_id, scaled.deployment.as_ref(), None).await?.is_ok();
+            healthy &= settle(ctx, &stable_id, scaled.deployment.as_ref(), None)
+                .await?
+                .is_ok();
         }
     }
     if let Some(app) = apply::running(ctx, canary).await? {
@@ -249,15 +289,19 @@ async fn abort(
     })
 }
 
+/// Deletes the canary (cancelled deployments first) and waits until it and
+/// its deployments are gone.
 async fn remove_canary(ctx: &Ctx<'_>, app: &App) -> Result<()> {
     let deadline = tokio::time::Instant::now() + ctx.spec.deploy.health_timeout;
     loop {
         let current = apply::running(ctx, &app.id).await?;
-        let Some(current) = current else {
-            return Ok(());
-        };
-        if apply::deployments_on(ctx, &app.id).await?.is_empty() {
-            let _ = delete_owned(ctx, &current).await?;
+        let busy = !apply::deployments_on(ctx, &app.id).await?.is_empty();
+        match current {
+            None if !busy => return Ok(()),
+            Some(current) if !busy => {
+                delete_owned(ctx, &current).await?;
+            }
+            _ => {}
         }
         if tokio::time::Instant::now() > deadline {
             return Err(Error::Gate {

@@ -31,12 +31,19 @@ use crate::spec::{Strategy, TemplateKind};
 /// As [`deploy`](crate::deploy::deploy), unwrapped.
 pub async fn deploy(ctx: &Ctx<'_>, image: &str) -> Result<DeployOutcome> {
     let rendered = render(ctx.spec, image)?;
+    // Boxed: the strategies' futures are large.
     match (&ctx.spec.deploy.strategy, rendered.kind) {
-        (Strategy::Rolling, TemplateKind::App) => rolling::deploy_app(ctx, &rendered).await,
-        (Strategy::Rolling, TemplateKind::Group) => rolling::deploy_group(ctx, &rendered).await,
-        (Strategy::BlueGreen, TemplateKind::App) => blue_green::deploy(ctx, &rendered).await,
+        (Strategy::Rolling, TemplateKind::App) => {
+            Box::pin(rolling::deploy_app(ctx, &rendered)).await
+        }
+        (Strategy::Rolling, TemplateKind::Group) => {
+            Box::pin(rolling::deploy_group(ctx, &rendered)).await
+        }
+        (Strategy::BlueGreen, TemplateKind::App) => {
+            Box::pin(blue_green::deploy(ctx, &rendered)).await
+        }
         (Strategy::Canary { steps }, TemplateKind::App) => {
-            canary::deploy(ctx, &rendered, steps).await
+            Box::pin(canary::deploy(ctx, &rendered, steps)).await
         }
         (other, TemplateKind::Group) => Err(group_refused(other)),
     }

@@ -25,7 +25,11 @@ pub async fn plan_app(ctx: &Ctx<'_>, rendered: &Rendered) -> Result<Plan> {
     let id = app_id(&rendered.id)?;
     let current = running(ctx, &id).await?;
     let mut plan = Plan::new(Stage::Deploy);
-    plan.push(app_change(&rendered.id, &rendered.definition, current.as_ref()));
+    plan.push(app_change(
+        &rendered.id,
+        &rendered.definition,
+        current.as_ref(),
+    ));
     Ok(plan)
 }
 
@@ -51,12 +55,23 @@ pub async fn deploy_app(ctx: &Ctx<'_>, rendered: &Rendered) -> Result<DeployOutc
     }
     ensure_unlocked(ctx, &id).await?;
     let new = to_app(&rendered.definition)?;
-    capacity::check(ctx.target, &[rolling_demand(&rendered.id, &new, current.as_ref())]).await?;
+    capacity::check(
+        ctx.target,
+        &[rolling_demand(&rendered.id, &new, current.as_ref())],
+    )
+    .await?;
     let previous = current.map(|app| Previous {
         version: app.version.clone(),
         app,
     });
-    apply_and_settle(ctx, &id, &rendered.definition, previous.as_ref(), &rendered.image).await
+    Box::pin(apply_and_settle(
+        ctx,
+        &id,
+        &rendered.definition,
+        previous.as_ref(),
+        &rendered.image,
+    ))
+    .await
 }
 
 /// PUTs `definition` on app `id`, settles it, and rolls back to `previous`
@@ -72,14 +87,28 @@ pub async fn apply_and_settle(
     image: &str,
 ) -> Result<DeployOutcome> {
     let applied = put_app(ctx, definition).await?;
-    match settle(ctx, id, applied.deployment.as_ref(), applied.version.as_ref()).await? {
+    match settle(
+        ctx,
+        id,
+        applied.deployment.as_ref(),
+        applied.version.as_ref(),
+    )
+    .await?
+    {
         Ok(app) => Ok(outcome(
             &app,
             image,
             applied.deployment.map(|d| d.as_str().to_owned()),
             false,
         )),
-        Err(failure) => Err(revert(ctx, id, previous, applied.deployment.as_ref(), &failure).await?),
+        Err(failure) => Err(Box::pin(revert(
+            ctx,
+            id,
+            previous,
+            applied.deployment.as_ref(),
+            &failure,
+        ))
+        .await?),
     }
 }
 
@@ -110,7 +139,12 @@ pub async fn plan_group(ctx: &Ctx<'_>, rendered: &Rendered) -> Result<Plan> {
         None => None,
     };
     let mut plan = Plan::new(Stage::Deploy);
-    plan.push(group_change(&rendered.id, &rendered.definition, current.as_ref(), steps.as_ref()));
+    plan.push(group_change(
+        &rendered.id,
+        &rendered.definition,
+        current.as_ref(),
+        steps.as_ref(),
+    ));
     Ok(plan)
 }
 
@@ -136,8 +170,16 @@ pub async fn deploy_group(ctx: &Ctx<'_>, rendered: &Rendered) -> Result<DeployOu
     let unchanged = plan.is_noop() && current.is_some();
     if unchanged {
         let first = previous_apps.iter().flatten().next().cloned();
-        let healthy = previous_apps.iter().flatten().map(|a| super::counts(a).0).sum();
-        let instances = previous_apps.iter().flatten().map(App::instances_or_default).sum();
+        let healthy = previous_apps
+            .iter()
+            .flatten()
+            .map(|a| super::counts(a).0)
+            .sum();
+        let instances = previous_apps
+            .iter()
+            .flatten()
+            .map(App::instances_or_default)
+            .sum();
         return Ok(DeployOutcome {
             app: rendered.id.clone(),
             image: rendered.image.clone(),
@@ -169,7 +211,11 @@ pub async fn deploy_group(ctx: &Ctx<'_>, rendered: &Rendered) -> Result<DeployOu
     let mut healthy = 0;
     let mut instances = 0;
     for (n, app) in apps.iter().enumerate() {
-        let deployment = if n == 0 { result.deployment_id.as_ref() } else { None };
+        let deployment = if n == 0 {
+            result.deployment_id.as_ref()
+        } else {
+            None
+        };
         match settle(ctx, &app.id, deployment, None).await? {
             Ok(settled) => {
                 let (h, _, _, t) = super::counts(&settled);
@@ -198,7 +244,9 @@ pub async fn deploy_group(ctx: &Ctx<'_>, rendered: &Rendered) -> Result<DeployOu
         passed: false,
         detail: format!("{failed_app}: {}", why.detail),
     });
-    let Some(previous) = current.and_then(|g| g.version).filter(|_| ctx.spec.deploy.auto_rollback)
+    let Some(previous) = current
+        .and_then(|g| g.version)
+        .filter(|_| ctx.spec.deploy.auto_rollback)
     else {
         return Err(Error::Gate {
             gate: why.gate,
