@@ -48,14 +48,21 @@
 //! # Ok(()) }
 //! ```
 
+pub mod capacity;
 pub mod cluster;
+pub mod deploy;
 pub mod error;
 pub mod events;
 pub mod plan;
+pub mod render;
 pub mod report;
+pub mod rollback;
 pub mod spec;
+pub mod status;
+pub mod strategy;
 
 pub use crate::cluster::{Choice, Target};
+pub use crate::deploy::{DeployOutcome, Status, deploy, plan_deploy, rollback, status};
 pub use crate::error::{Error, Result};
 pub use crate::events::{EventStream, Events, Outcome, PipelineEvent, Stage, StageTime};
 pub use crate::plan::Plan;
