@@ -60,8 +60,7 @@ impl Marathon {
     }
 
     /// How long (simulated) after TASK_RUNNING an instance's first health
-    /// result comes, and a broken app without health checks crashes (1 s by
-    /// default).
+    /// result comes (1 s by default).
     pub fn set_health_delay(&self, delay: Duration) {
         self.sim
             .marathon

@@ -75,6 +75,8 @@ pub(crate) struct Deployment {
     pub(crate) current: usize,
     /// Simulated time since start-up when it started.
     pub(crate) started: Duration,
+    /// Whether `deployment_info` was published for the first step.
+    pub(crate) announced: bool,
     /// Each affected app's definition before (None: it did not exist).
     pub(crate) original: Vec<(String, Option<Value>)>,
 }

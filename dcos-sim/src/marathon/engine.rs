@@ -219,6 +219,16 @@ fn health(st: &mut MarathonState, ctx: &Ctx<'_>) {
             .cloned()
             .unwrap_or(Value::Null);
         for instance in &mut record.instances {
+            // A broken app without health checks crashes as it starts, so
+            // it never counts as running.
+            if !checks
+                && broken
+                && !instance.killing
+                && matches!(instance.state, TaskState::Starting | TaskState::Running)
+            {
+                crashes.push(instance.task_id.clone());
+                continue;
+            }
             let Some(since) = instance.running_since else {
                 continue;
             };
@@ -226,9 +236,6 @@ fn health(st: &mut MarathonState, ctx: &Ctx<'_>) {
                 continue;
             }
             if !checks {
-                if broken && !instance.killing {
-                    crashes.push(instance.task_id.clone());
-                }
                 continue;
             }
             let alive = !broken;
@@ -314,6 +321,15 @@ fn deployments(st: &mut MarathonState, ctx: &Ctx<'_>) {
                 st.fail_deployment(&id);
                 break;
             }
+            if !deployment.announced && !deployment.steps.is_empty() {
+                st.publish(
+                    "deployment_info",
+                    json!({ "plan": deployment.plan_json(), "currentStep": deployment.current_step_json() }),
+                );
+                if let Some(d) = st.deployments.iter_mut().find(|d| d.id == id) {
+                    d.announced = true;
+                }
+            }
             let Some(step) = deployment.steps.get(deployment.current) else {
                 st.deployments.retain(|d| d.id != id);
                 st.publish(
@@ -381,7 +397,14 @@ fn converge(st: &mut MarathonState, ctx: &Ctx<'_>, id: &str, action: Option<Acti
     let mut launches = 0usize;
     let restart = action == Some(ActionKind::RestartApplication) && !old.is_empty();
     if stopping {
-        kills.extend(active.iter().map(|i| i.task_id.clone()));
+        // Unreachable instances too.
+        kills.extend(
+            record
+                .instances
+                .iter()
+                .filter(|i| !i.killing)
+                .map(|i| i.task_id.clone()),
+        );
     } else if restart {
         let (min_health, max_over) = app::strategy(&record.def);
         let min_healthy = (target as f64 * min_health).ceil() as usize;

@@ -13,7 +13,7 @@ pub const MARATHON_VERSION: &str = "1.8.194";
 
 /// `GET /v2/info`.
 pub(crate) async fn info(State(sim): State<SimState>) -> Response {
-    let leader = sim.authority(0);
+    let leader = super::leader_authority(&sim);
     let framework = sim.marathon.framework().to_owned();
     let host = leader.split(':').next().unwrap_or("127.0.0.1").to_owned();
     let port: u64 = leader
@@ -89,7 +89,10 @@ pub(crate) async fn info(State(sim): State<SimState>) -> Response {
 
 /// `GET /v2/leader`.
 pub(crate) async fn leader(State(sim): State<SimState>) -> Response {
-    reply::json(StatusCode::OK, &json!({ "leader": sim.authority(0) }))
+    reply::json(
+        StatusCode::OK,
+        &json!({ "leader": super::leader_authority(&sim) }),
+    )
 }
 
 /// `GET /ping`: `pong` as plain text.

@@ -127,9 +127,9 @@ impl AppRecord {
     /// Instances Marathon is not killing, that have not ended and are not
     /// unreachable (those are replaced; one that comes back is an extra).
     pub(crate) fn active(&self) -> impl Iterator<Item = &Instance> {
-        self.instances.iter().filter(|i| {
-            !i.killing && !i.state.is_terminal() && i.state != TaskState::Unreachable
-        })
+        self.instances
+            .iter()
+            .filter(|i| !i.killing && !i.state.is_terminal() && i.state != TaskState::Unreachable)
     }
 }
 
@@ -309,14 +309,9 @@ impl MarathonState {
             steps,
             current: 0,
             started: self.clock.elapsed(),
+            announced: false,
             original,
         };
-        if !deployment.steps.is_empty() {
-            self.publish(
-                "deployment_info",
-                json!({ "plan": deployment.plan_json(), "currentStep": deployment.current_step_json() }),
-            );
-        }
         self.deployments.push(deployment);
         Ok((id, version))
     }
