@@ -28,6 +28,11 @@
 //! assert_eq!(task.state, TaskState::Staging);
 //! assert_eq!(mesos.agents()[0].free.cpus, 7.0);
 //!
+//! // Jenkins: directly with an API token, or through Admin Router.
+//! let jenkins = cluster.jenkins();
+//! println!("Jenkins at {} ({} / API token)", jenkins.url(), jenkins.user());
+//! assert!(jenkins.service_url().ends_with("/service/jenkins/"));
+//!
 //! // Faults on demand.
 //! cluster.faults().expire_tokens();
 //! cluster.faults().unavailable("/mesos/", 3);
@@ -87,11 +92,20 @@
 //!     clock ([`SimClusterBuilder::task_startup`]).
 //!   - [`Mesos`]: the crate API the other simulated services use to run
 //!     tasks on the agents with the same accounting.
+//! - **Jenkins on Mesos** ([`Jenkins`], [`SimCluster::jenkins`]) under
+//!   `/service/jenkins/` and on a direct listener with Jenkins auth: the
+//!   crumb issuer and its session cookie, jobs and folders from
+//!   `config.xml` (served back verbatim), `build`/`buildWithParameters`
+//!   through the queue, builds on single-use Docker-in-Docker agents that
+//!   are Mesos tasks using agent resources, a growing console
+//!   (`logText/progressiveText`), `wfapi/describe`, and a documented rule
+//!   deciding each result. Pushed images go to the [`Registry`].
 //! - **The clock** ([`SimClock`]): simulated time runs `speed` times faster.
 //! - **Fault knobs** ([`Faults`]): expire every token, bursts of `503`,
 //!   slow responses, streams dropped mid-way, a Mesos leader change (`307`
 //!   to a second master address serving the same state), an agent lost
-//!   (its tasks go to TASK_UNREACHABLE or TASK_LOST) and recovered.
+//!   (its tasks go to TASK_UNREACHABLE or TASK_LOST) and recovered, Jenkins
+//!   builds that fail ([`Faults::fail_builds`]).
 //!
 //! # How a task launched through the scheduler API ends
 //!
@@ -152,6 +166,7 @@ mod clock;
 mod cluster;
 mod faults;
 mod iam;
+mod jenkins;
 mod jwt;
 mod keys;
 mod marathon;
@@ -168,6 +183,7 @@ pub use clock::SimClock;
 pub use cluster::{ServiceAccount, SimCluster, StartError, Superuser};
 pub use faults::Faults;
 pub use iam::DEFAULT_TOKEN_LIFETIME;
+pub use jenkins::{AGENT_CPUS, AGENT_IMAGE, AGENT_LABEL, AGENT_MEM, JENKINS_VERSION, Jenkins};
 pub use marathon::api::{InstanceView, Marathon};
 pub use marathon::info::MARATHON_VERSION;
 pub use mesos::api::{AgentView, Amounts, LaunchError, Mesos, TaskSpec, TaskView};

@@ -41,7 +41,8 @@ pub(crate) fn text(status: StatusCode, message: impl Into<String>) -> Response {
 
 /// `200` with a JSON body.
 pub(crate) fn json(value: &serde_json::Value) -> Response {
-    let mut response = (StatusCode::OK, value.to_string()).into_response();
+    let body = serde_json::to_vec(value).unwrap_or_default();
+    let mut response = (StatusCode::OK, body).into_response();
     response.headers_mut().insert(
         header::CONTENT_TYPE,
         HeaderValue::from_static("application/json"),
