@@ -180,6 +180,15 @@ pub enum PipelineEvent {
         /// The message.
         message: String,
     },
+    /// The command failed; the last event of a failed run.
+    Failed {
+        /// The stage it failed in, when known.
+        stage: Option<Stage>,
+        /// The error and its causes, on one line.
+        message: String,
+        /// The process exit code (1 for a failed pipeline, 2 for a bad spec or usage).
+        exit_code: i32,
+    },
     /// The end of a run.
     Summary {
         /// The deployed image, when there was one.
@@ -400,6 +409,11 @@ mod tests {
                 app: "/hello".into(),
                 to_version: "v1".into(),
                 healthy: true,
+            },
+            PipelineEvent::Failed {
+                stage: Some(Stage::Deploy),
+                message: "deploy of /hello failed".into(),
+                exit_code: 1,
             },
             PipelineEvent::Summary {
                 image: Some("r/hello:1".into()),

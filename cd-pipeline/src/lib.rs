@@ -52,6 +52,7 @@ pub mod cluster;
 pub mod error;
 pub mod events;
 pub mod plan;
+pub mod report;
 pub mod spec;
 
 pub use crate::cluster::{Choice, Target};

@@ -1,6 +1,7 @@
 //! A stateful simulated DC/OS cluster served over real HTTP on loopback:
-//! Admin Router and IAM, and a Mesos master with agents, offers and tasks,
-//! with a shared clock and fault knobs. It starts in milliseconds, so tests
+//! Admin Router and IAM, a Mesos master with agents, offers and tasks, and
+//! Marathon running its apps as Mesos tasks, with a shared clock and fault
+//! knobs. It starts in milliseconds, so tests
 //! and examples run with no cluster at all. It is an independent judge of
 //! the wire format: it does not depend on the client crates.
 //!
@@ -100,12 +101,79 @@
 //!   are Mesos tasks using agent resources, a growing console
 //!   (`logText/progressiveText`), `wfapi/describe`, and a documented rule
 //!   deciding each result. Pushed images go to the [`Registry`].
+//! - **Marathon** under `/service/marathon/` ([`Marathon`]):
+//!   - `/v2/apps`: list (`id`, `cmd`, `label` filters, `embed`), `POST`
+//!     (`201` with `Location`, the app and its `deployments`), `PUT` (`201`
+//!     when it creates, `200` when it updates, `{deploymentId, version}`,
+//!     `partialUpdate`, rollback with `{"version": …}`), `PATCH`, bulk
+//!     `PUT`, `DELETE`, `restart`, `versions` and a version by timestamp,
+//!     `/v2/apps/<group>/*`, and the app's tasks (list, kill with `host`,
+//!     `scale`, `wipe`). Every change that starts a deployment answers with
+//!     `Marathon-Deployment-Id`. A change to an app that a running
+//!     deployment holds answers `409` "App is locked by one or more
+//!     deployments…" with `deployments`; `force=true` cancels them. Bad
+//!     types answer `400 Invalid JSON` and bad values `422 Object is not
+//!     valid`, both with `details: [{path, errors}]`.
+//!   - `/v2/groups`: the tree, create (`409` when it exists), update (apps
+//!     left out of `apps` are removed; ids relative to the group, `422`
+//!     "is not child of" otherwise), `dryRun=true` (the steps, no change),
+//!     `scaleBy`, delete, versions.
+//!   - `/v2/deployments`: the running plans (`steps`, `currentActions`,
+//!     `currentStep`, `totalSteps`); `DELETE` rolls back (`200` with the
+//!     rollback's id), `force=true` just stops it (`202`, no body).
+//!   - `/v2/tasks` (`status=` filter), `POST /v2/tasks/delete`, `/v2/queue`
+//!     (instances waiting for room or a backoff delay) and `DELETE
+//!     /v2/queue/<app>/delay` (`204`), `/v2/info`, `/v2/leader`, `/ping`.
+//!   - `GET /v2/events` (`Accept: text/event-stream`, else `405`): Server-Sent
+//!     Events `event: <type>\ndata: <json>\n\n`, filtered by repeated
+//!     `event_type=`: event_stream_attached/detached, api_post_event,
+//!     group_change_success, deployment_info, deployment_step_success,
+//!     deployment_step_failure, deployment_success, deployment_failed,
+//!     status_update_event, instance_changed_event,
+//!     health_status_changed_event, instance_health_changed_event,
+//!     failed_health_check_event, app_terminated_event.
+//!   - Deployments run step by step on the clock (StopApplication, then
+//!     StartApplication, then ScaleApplication or RestartApplication).
+//!     Each instance is a Mesos task launched through [`Mesos`], so it uses
+//!     agent resources; an instance that does not fit waits in the queue.
+//!     A restart honours `upgradeStrategy`: never more than
+//!     `instances × (1 + maximumOverCapacity)` instances, never fewer than
+//!     `instances × minimumHealthCapacity` healthy ones (with `1` and `0`,
+//!     one old instance is killed first, as Marathon does). Scaling down
+//!     kills old-configuration instances first, then the youngest. Failed
+//!     tasks are relaunched after `backoffSeconds × backoffFactor^n`
+//!     (at most `maxLaunchDelaySeconds`). A deployment that has not
+//!     finished after its deadline
+//!     ([`SimClusterBuilder::marathon_deployment_timeout`], 600 s) fails:
+//!     deployment_step_failure, then deployment_failed.
+//! - **The image registry** ([`Registry`]): the images builds pushed. With
+//!   [`SimClusterBuilder::require_pushed_images`] a Marathon instance whose
+//!   `container.docker.image` was not pushed fails at once with
+//!   TASK_FAILED and the message `image not found: <image>`.
 //! - **The clock** ([`SimClock`]): simulated time runs `speed` times faster.
 //! - **Fault knobs** ([`Faults`]): expire every token, bursts of `503`,
 //!   slow responses, streams dropped mid-way, a Mesos leader change (`307`
 //!   to a second master address serving the same state), an agent lost
-//!   (its tasks go to TASK_UNREACHABLE or TASK_LOST) and recovered, Jenkins
-//!   builds that fail ([`Faults::fail_builds`]).
+//!   (its tasks go to TASK_UNREACHABLE or TASK_LOST) and recovered, a
+//!   Marathon standby (`302` on `/v2/events` to the leader), no Marathon
+//!   leader (`502` "Could not determine the current leader"), Marathon
+//!   deployments that never become healthy, and Jenkins builds that fail
+//!   ([`Faults::fail_builds`]). The generic knobs work on the
+//!   Marathon routes too (`unavailable("/service/marathon/", n)`).
+//!
+//! # How Marathon decides health: the broken-app rule
+//!
+//! An app is **broken** when its `env` has `SIM_BROKEN=true`, or its Docker
+//! image tag ends in `broken` (`registry.local/shop:broken`,
+//! `shop:1.2-broken`), or while [`Faults::marathon_never_healthy`] is on.
+//! One simulated second after an instance reaches TASK_RUNNING
+//! ([`Marathon::set_health_delay`]), an app with `healthChecks` gets its
+//! first result: alive, or, for a broken app, not alive
+//! (failed_health_check_event, then health_status_changed_event with
+//! `alive: false`); results do not change after that. A broken app without
+//! health checks crashes as its tasks start (TASK_FAILED, "Command exited
+//! with status 1") and is relaunched with backoff. Either way its
+//! deployment never completes and fails at the deadline.
 //!
 //! # How a task launched through the scheduler API ends
 //!
@@ -152,6 +220,23 @@
 //! - **Agents** do not serve their own API (`/slave(1)/…`); a lost agent
 //!   comes back only through [`Faults::agent_recovered`]. The master keeps 1000 completed tasks in all
 //!   and 50 completed frameworks.
+//! - **Marathon.** One Marathon framework (role `*`, principal
+//!   `dcos_marathon`) registered through the crate API: it takes no offers,
+//!   and places each instance on the first agent with room. `constraints`,
+//!   `acceptedResourceRoles`, readiness checks, dependencies, pods,
+//!   persistent volumes, secrets and the HTTP callback subscriptions are
+//!   kept in definitions but not acted on; `/v2/pods` is not served.
+//!   Health results come once (see the rule above) and unhealthy instances
+//!   are not killed. Unreachable instances are replaced at once and kept
+//!   until they come back or end. Deployment plans in events are always in
+//!   the light format (no `original`/`target`, the 1.8 default). Group
+//!   versions list every change's version; a group cannot be rolled back by
+//!   version. An unknown Marathon route answers `404 {"message":"URI not
+//!   found"}`. `clientIp` and `remoteAddress` are always `127.0.0.1`. With
+//!   [`Faults::marathon_standby`] the second address leads: it serves the
+//!   same state, and the cluster URL redirects `/v2/events` there with `302`
+//!   (Admin Router would proxy it: the simulator shows the Marathon
+//!   standby's own answer).
 //! - **Leader change.** The second master address serves every route of
 //!   the cluster, and Mesos routes answer `307` on whichever address does
 //!   not lead. A real Admin Router proxies `/mesos/` to the leader itself;

@@ -71,6 +71,17 @@ async fn create_app_answers_201_with_location_header_and_deployments() {
         .map(|a| a.total.cpus - a.free.cpus)
         .sum();
     assert!((used - 1.0).abs() < 1e-9, "used {used}");
+
+    // Deleting the app: it is gone at once, and its tasks end and free
+    // their resources.
+    let response = api.delete("/v2/apps/web").await;
+    assert_eq!(response.status(), 200);
+    assert_eq!(api.get("/v2/apps/web").await.status(), 404);
+    api.settle().await;
+    assert!(cluster.mesos().tasks().is_empty());
+    for agent in cluster.mesos().agents() {
+        assert_eq!(agent.free, agent.total);
+    }
 }
 
 fn deployment_id(response: &reqwest::Response) -> String {
@@ -644,4 +655,42 @@ async fn apps_are_listed_with_filters_and_embeds() {
     api.settle().await;
     assert_eq!(api.get("/v2/apps/alpha").await.status(), 404);
     assert_eq!(api.delete("/v2/apps/alpha").await.status(), 404);
+}
+
+#[tokio::test]
+async fn bulk_put_and_patch_change_several_apps_in_one_deployment() {
+    let cluster = common::start().await;
+    let api = Api::new(&cluster).await;
+    let response = api
+        .put("/v2/apps", &json!([app("one", 1), app("two", 1)]))
+        .await;
+    assert_eq!(response.status(), 200);
+    let id = deployment_id(&response);
+    let list = api.get_json("/v2/deployments").await;
+    assert_eq!(list[0]["id"], id.as_str());
+    assert_eq!(list[0]["affectedApps"], json!(["/one", "/two"]));
+    api.settle().await;
+    let response = api
+        .send(
+            Method::PATCH,
+            "/v2/apps",
+            &json!([{ "id": "/one", "instances": 2 }, { "id": "/two", "instances": 0 }]),
+        )
+        .await;
+    assert_eq!(response.status(), 200);
+    api.settle().await;
+    assert_eq!(api.get_json("/v2/apps/one").await["app"]["tasksRunning"], 2);
+    assert_eq!(api.get_json("/v2/apps/two").await["app"]["tasksRunning"], 0);
+    assert_eq!(
+        api.get_json("/v2/apps/two").await["app"]["cmd"],
+        app("two", 1)["cmd"]
+    );
+    let response = api
+        .send(Method::PATCH, "/v2/apps/two", &json!({ "instances": 1 }))
+        .await;
+    assert_eq!(response.status(), 200);
+    let response = api
+        .send(Method::PATCH, "/v2/apps/three", &json!({ "instances": 1 }))
+        .await;
+    assert_eq!(response.status(), 404);
 }

@@ -523,6 +523,48 @@ async fn launch_group_uses_executor_and_task_resources() {
 }
 
 #[tokio::test]
+async fn launch_with_a_custom_executor_accounts_its_resources() {
+    let cluster = fast().agents(1).start().await.unwrap();
+    let raw = Raw::new(&cluster).await;
+    let (sid, fid, mut stream) = raw.subscribe(framework("custom")).await;
+    let offers = stream.next_of("OFFERS").await;
+    let offer = &offers["offers"]["offers"][0];
+    let agent = offer["agent_id"]["value"].as_str().unwrap();
+    let mut t = task("job-1", agent, 1.0, 64.0, "unused");
+    let t = t.as_object_mut().unwrap();
+    t.remove("command");
+    t.insert(
+        "executor".into(),
+        json!({
+            "executor_id": { "value": "my-executor" },
+            "command": { "value": "./executor" },
+            "resources": [{ "name": "cpus", "type": "SCALAR", "scalar": { "value": 0.5 } }],
+        }),
+    );
+    raw.call(
+        &sid,
+        json!({ "framework_id": { "value": fid }, "type": "ACCEPT", "accept": {
+            "offer_ids": [offer["id"]],
+            "operations": [{ "type": "LAUNCH", "launch": { "task_infos": [t] } }],
+            "filters": { "refuse_seconds": 0.0 },
+        }}),
+    )
+    .await;
+    let offers = stream.next_of("OFFERS").await;
+    assert_eq!(offered(&offers["offers"]["offers"][0], "cpus"), 2.5);
+    let tasks = raw.operator("GET_TASKS").await;
+    assert_eq!(
+        tasks["get_tasks"]["tasks"][0]["executor_id"]["value"],
+        "my-executor"
+    );
+    let executors = raw.operator("GET_EXECUTORS").await;
+    assert_eq!(
+        executors["get_executors"]["executors"][0]["executor_info"]["framework_id"]["value"],
+        fid.as_str()
+    );
+}
+
+#[tokio::test]
 async fn invalid_launches_get_task_error_or_task_lost() {
     let cluster = fast().agents(1).start().await.unwrap();
     let raw = Raw::new(&cluster).await;

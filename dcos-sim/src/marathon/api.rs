@@ -47,7 +47,7 @@ impl Marathon {
 
     /// Marathon's Mesos framework id.
     pub fn framework_id(&self) -> String {
-        self.sim.marathon.framework().to_owned()
+        super::engine::framework_id(&self.sim).to_owned()
     }
 
     /// How long (simulated) a deployment may run before it fails with

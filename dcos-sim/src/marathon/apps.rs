@@ -85,6 +85,7 @@ pub(crate) async fn list(State(sim): State<SimState>, Query(query): Params) -> R
     let apps: Vec<Value> = st
         .apps
         .iter()
+        .filter(|(_, r)| !r.removing)
         .filter(|(id, _)| id_filter.as_deref().is_none_or(|f| id.contains(f)))
         .filter(|(_, r)| {
             cmd_filter.as_deref().is_none_or(|f| {
@@ -186,6 +187,17 @@ pub(crate) async fn create(
     response
 }
 
+/// `PATCH /v2/apps`: bulk partial updates, one deployment.
+pub(crate) async fn patch_many(
+    State(sim): State<SimState>,
+    Query(mut query): Params,
+    body: Bytes,
+) -> Response {
+    query.retain(|(k, _)| k != "partialUpdate");
+    query.push(("partialUpdate".into(), "true".into()));
+    put_many(State(sim), Query(query), body).await
+}
+
 /// `PUT /v2/apps` (bulk create or update, one deployment).
 pub(crate) async fn put_many(
     State(sim): State<SimState>,
@@ -284,7 +296,7 @@ fn get(sim: &SimState, id: &str, query: &[(String, String)]) -> Response {
         },
     );
     let st = sim.marathon.lock();
-    match st.apps.get(id) {
+    match st.apps.get(id).filter(|r| !r.removing) {
         Some(record) => reply::json(
             StatusCode::OK,
             &json!({ "app": render::app(&st, id, record, embed) }),
@@ -303,7 +315,7 @@ fn in_group(sim: &SimState, group: &str) -> Response {
     let apps: Vec<Value> = st
         .apps
         .iter()
-        .filter(|(id, _)| app::is_under(id, group) && *id != group)
+        .filter(|(id, r)| app::is_under(id, group) && *id != group && !r.removing)
         .map(|(id, r)| render::app(&st, id, r, embed))
         .collect();
     reply::json(StatusCode::OK, &json!({ "*": apps }))

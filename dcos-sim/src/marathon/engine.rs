@@ -23,13 +23,18 @@ use crate::state::{Source, TaskUpdate};
 /// (simulated).
 const TICK: Duration = Duration::from_millis(500);
 
-/// Registers the Marathon framework and starts the engine and the Mesos
-/// update listener.
+/// Marathon's Mesos framework id, registering the framework on first use
+/// (Marathon registers as it starts; the simulator waits until Marathon is
+/// used, so a cluster that runs no app shows no Marathon framework).
+pub(crate) fn framework_id(sim: &SimState) -> &str {
+    sim.marathon.framework_id.get_or_init(|| {
+        Mesos::new(Arc::clone(sim)).register_framework("marathon", "*", "dcos_marathon")
+    })
+}
+
+/// Starts the engine and the Mesos update listener.
 pub(crate) fn start(sim: &SimState) {
-    let mesos = Mesos::new(Arc::clone(sim));
-    let framework = mesos.register_framework("marathon", "*", "dcos_marathon");
-    let _ = sim.marathon.framework_id.set(framework);
-    let updates = mesos.task_updates();
+    let updates = Mesos::new(Arc::clone(sim)).task_updates();
     let engine = Arc::clone(sim);
     sim.mesos.spawn(async move {
         let tick = engine.clock.real(TICK);
@@ -167,12 +172,15 @@ fn on_update(service: &Service, update: &TaskUpdate) {
 /// One pass of the engine.
 pub(crate) fn run_once(sim: &SimState) {
     let service = &sim.marathon;
+    if service.framework_id.get().is_none() && service.lock().apps.is_empty() {
+        return;
+    }
     let settings = service.settings();
     let mesos = Mesos::new(Arc::clone(sim));
     let ctx = Ctx {
         mesos: &mesos,
         registry: &sim.registry,
-        framework: service.framework(),
+        framework: framework_id(sim),
         settings: &settings,
         sim,
     };

@@ -14,7 +14,7 @@ pub const MARATHON_VERSION: &str = "1.8.194";
 /// `GET /v2/info`.
 pub(crate) async fn info(State(sim): State<SimState>) -> Response {
     let leader = super::leader_authority(&sim);
-    let framework = sim.marathon.framework().to_owned();
+    let framework = super::engine::framework_id(&sim).to_owned();
     let host = leader.split(':').next().unwrap_or("127.0.0.1").to_owned();
     let port: u64 = leader
         .rsplit(':')

@@ -34,7 +34,10 @@ pub(crate) fn router(sim: SimState) -> Router<SimState> {
     Router::new()
         .route(
             "/v2/apps",
-            get(apps::list).post(apps::create).put(apps::put_many),
+            get(apps::list)
+                .post(apps::create)
+                .put(apps::put_many)
+                .patch(apps::patch_many),
         )
         .route("/v2/apps/{*rest}", any(apps::dispatch))
         .route("/v2/groups", any(groups::root))

@@ -184,7 +184,7 @@ pub(crate) fn group(st: &MarathonState, id: &str, embed: Embed) -> Value {
     let apps: Vec<Value> = st
         .apps
         .iter()
-        .filter(|(a, _)| app::parent(a) == id)
+        .filter(|(a, r)| app::parent(a) == id && !r.removing)
         .map(|(a, r)| app(st, a, r, embed))
         .collect();
     let groups: Vec<Value> = children.iter().map(|g| group(st, g, embed)).collect();

@@ -99,7 +99,7 @@ fn kill(
         }
     }
     let mesos = Mesos::new(Arc::clone(sim));
-    let framework = sim.marathon.framework().to_owned();
+    let framework = super::engine::framework_id(sim).to_owned();
     for (app_id, task_id) in targets {
         if let Some(record) = st.apps.get_mut(app_id) {
             for instance in &mut record.instances {
