@@ -48,14 +48,18 @@
 //! # Ok(()) }
 //! ```
 
+pub mod build;
 pub mod cluster;
+pub mod configure;
 pub mod error;
 pub mod events;
 pub mod plan;
 pub mod report;
 pub mod spec;
 
+pub use crate::build::{BuildOutcome, BuildParams, build};
 pub use crate::cluster::{Choice, Target};
+pub use crate::configure::{configure, plan_configure};
 pub use crate::error::{Error, Result};
 pub use crate::events::{EventStream, Events, Outcome, PipelineEvent, Stage, StageTime};
 pub use crate::plan::Plan;
