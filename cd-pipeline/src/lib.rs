@@ -48,8 +48,10 @@
 //! # Ok(()) }
 //! ```
 
+pub mod build;
 pub mod capacity;
 pub mod cluster;
+pub mod configure;
 pub mod deploy;
 pub mod error;
 pub mod events;
@@ -61,7 +63,9 @@ pub mod spec;
 pub mod status;
 pub mod strategy;
 
+pub use crate::build::{BuildOutcome, BuildParams, build};
 pub use crate::cluster::{Choice, Target};
+pub use crate::configure::{configure, plan_configure};
 pub use crate::deploy::{DeployOutcome, Status, deploy, plan_deploy, rollback, status};
 pub use crate::error::{Error, Result};
 pub use crate::events::{EventStream, Events, Outcome, PipelineEvent, Stage, StageTime};
