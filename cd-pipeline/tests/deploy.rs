@@ -1,6 +1,7 @@
 //! The deploy side end to end against dcos-sim: rolling, automatic
 //! rollback, blue-green (switch, clean-up, resume), canary, idempotency,
 //! capacity, and faults mid-deploy. Simulated time runs 100 times faster.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::time::Duration;
 
