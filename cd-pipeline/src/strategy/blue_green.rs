@@ -489,3 +489,74 @@ async fn wait_gone_deployments(ctx: &Ctx<'_>, id: &AppId) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rendered(labels: &str) -> Rendered {
+        let text = format!(
+            r#"service = "hello"
+[build]
+job = "cd/hello"
+agent_label = "dind"
+image = "r/hello"
+tag = "{{build_number}}"
+jenkinsfile = {{ inline = "pipeline {{ }}" }}
+[deploy]
+strategy = "blue-green"
+template_inline = '{{"id": "/hello", "cmd": "serve", "instances": 3, "portDefinitions": [{{"port": 10000}}], "labels": {labels}}}'
+"#
+        );
+        let spec = crate::spec::PipelineSpec::parse(&text, "pipeline.toml").unwrap();
+        crate::render::render(&spec, "r/hello:2").unwrap()
+    }
+
+    fn app(json: serde_json::Value) -> App {
+        serde_json::from_value(json).unwrap()
+    }
+
+    #[test]
+    fn a_colour_carries_zdd_labels() {
+        let r = rendered(
+            r#"{"HAPROXY_DEPLOYMENT_GROUP": "web", "HAPROXY_DEPLOYMENT_ALT_PORT": "10001"}"#,
+        );
+        let def = colour_definition(&r, "hello", Colour::Blue, None, "2026-01-01T00:00:00.000Z");
+        assert_eq!(def["id"], "/hello-blue");
+        let labels = &def["labels"];
+        assert_eq!(labels[GROUP_LABEL], "web");
+        assert_eq!(labels[ALT_PORT_LABEL], "10001");
+        assert_eq!(labels[COLOUR_LABEL], "blue");
+        assert_eq!(labels[TARGET_INSTANCES_LABEL], "3");
+        assert_eq!(labels[STARTED_AT_LABEL], "2026-01-01T00:00:00.000Z");
+        assert_eq!(labels[APP_ID_LABEL], "/hello");
+        assert_eq!(labels[PORT_LABEL], "10000");
+        assert_eq!(def["portDefinitions"][0]["port"], 10000);
+    }
+
+    #[test]
+    fn the_service_port_alternates_with_the_alt_port_as_zdd_does() {
+        let r = rendered(r#"{"HAPROXY_DEPLOYMENT_ALT_PORT": "10001"}"#);
+        let live =
+            app(serde_json::json!({"id": "/hello-blue", "portDefinitions": [{"port": 10000}]}));
+        let def = colour_definition(&r, "hello", Colour::Green, Some(&live), "t");
+        assert_eq!(def["portDefinitions"][0]["port"], 10001);
+        let live =
+            app(serde_json::json!({"id": "/hello-green", "portDefinitions": [{"port": 10001}]}));
+        let def = colour_definition(&r, "hello", Colour::Blue, Some(&live), "t");
+        assert_eq!(def["portDefinitions"][0]["port"], 10000);
+        // With no alternate port, Marathon picks one (two apps cannot share it).
+        let r = rendered("{}");
+        let def = colour_definition(&r, "hello", Colour::Green, Some(&live), "t");
+        assert_eq!(def["portDefinitions"][0]["port"], 0);
+        assert_eq!(def["labels"][GROUP_LABEL], "hello");
+    }
+
+    #[test]
+    fn colours_alternate() {
+        assert_eq!(Colour::Blue.other(), Colour::Green);
+        assert_eq!(Colour::Green.app_id("/a/b"), "/a/b-green");
+        let green = app(serde_json::json!({"id": "/x-green", "labels": {COLOUR_LABEL: "green"}}));
+        assert_eq!(colour_of(&green), Colour::Green);
+    }
+}
