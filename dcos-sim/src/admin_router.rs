@@ -11,7 +11,7 @@ use axum::{Extension, Json};
 use serde_json::json;
 
 use crate::sim::SimState;
-use crate::{iam, marathon, mesos};
+use crate::{iam, jenkins, marathon, mesos};
 
 /// Which listener a request arrived on: `0` is the cluster URL, `1` the
 /// second Mesos master address.
@@ -41,7 +41,7 @@ pub(crate) fn router(sim: SimState, listener: usize) -> Router {
         .nest("/mesos", mesos::router(sim.clone()))
         .nest("/service/marathon", marathon::router(sim.clone()))
         // Later services nest here, one router each:
-        // .nest("/service/jenkins", jenkins::router(sim.clone()))
+        .nest("/service/jenkins", jenkins::admin_router_routes())
         .fallback(not_found)
         .layer(from_fn_with_state(sim.clone(), authenticate))
         .layer(from_fn_with_state(sim.clone(), inject_faults))

@@ -14,6 +14,7 @@ use crate::builder::SimClusterBuilder;
 use crate::clock::SimClock;
 use crate::faults::{FaultState, Faults};
 use crate::iam::{Iam, LOGIN_PATH};
+use crate::jenkins::{self, Jenkins, JenkinsSim};
 use crate::keys;
 use crate::marathon;
 use crate::marathon::api::Marathon;
@@ -165,6 +166,9 @@ impl SimCluster {
         let second = TcpListener::bind(("127.0.0.1", 0))
             .await
             .map_err(StartError::Bind)?;
+        let jenkins_listener = TcpListener::bind(("127.0.0.1", 0))
+            .await
+            .map_err(StartError::Bind)?;
         let addrs: [SocketAddr; 2] = [
             first.local_addr().map_err(StartError::Bind)?,
             second.local_addr().map_err(StartError::Bind)?,
@@ -196,12 +200,17 @@ impl SimCluster {
             iam,
             faults: FaultState::default(),
             mesos,
+            jenkins: JenkinsSim::new(config.seed),
             addrs: OnceLock::new(),
             shutdown,
         });
         let _ = sim.addrs.set(addrs);
         marathon::engine::start(&sim);
-        let servers = [first, second]
+        if let Ok(addr) = jenkins_listener.local_addr() {
+            let _ = sim.jenkins.addr.set(addr);
+        }
+        jenkins::start(&sim);
+        let mut servers: Vec<JoinHandle<()>> = [first, second]
             .into_iter()
             .enumerate()
             .map(|(index, listener)| {
@@ -215,6 +224,14 @@ impl SimCluster {
                 })
             })
             .collect();
+        let jenkins_app = jenkins::direct_router(Arc::clone(&sim));
+        let jenkins_sim = Arc::clone(&sim);
+        servers.push(tokio::spawn(async move {
+            let stopped = async move { jenkins_sim.stopped().await };
+            let _ = axum::serve(jenkins_listener, jenkins_app)
+                .with_graceful_shutdown(stopped)
+                .await;
+        }));
         let url = sim.origin(0);
         Ok(SimCluster {
             superuser: Superuser {
@@ -268,6 +285,11 @@ impl SimCluster {
     /// The simulated Marathon: its knobs and a view of its apps.
     pub fn marathon(&self) -> Marathon {
         Marathon::new(Arc::clone(&self.sim))
+    }
+
+    /// The simulated Jenkins: its direct URL and credentials.
+    pub fn jenkins(&self) -> Jenkins {
+        Jenkins::new(Arc::clone(&self.sim))
     }
 
     /// The simulated image registry: what builds pushed, and whether

@@ -194,6 +194,16 @@ impl Faults {
         self.sim.mesos.lock().agent_recovered(agent_id, now)
     }
 
+    /// Makes the next `count` Jenkins builds fail: the first `sh` step of
+    /// each exits 1 (so nothing is pushed after it), or the build fails at
+    /// its end if it has no `sh` step. Counts add up.
+    pub fn fail_builds(&self, count: u32) {
+        self.sim
+            .jenkins
+            .fail_next
+            .fetch_add(count, Ordering::SeqCst);
+    }
+
     /// The URL of the leading Mesos master's listener (the cluster URL or
     /// the second master address).
     pub fn mesos_leader_url(&self) -> String {

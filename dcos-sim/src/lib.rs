@@ -29,6 +29,11 @@
 //! assert_eq!(task.state, TaskState::Staging);
 //! assert_eq!(mesos.agents()[0].free.cpus, 7.0);
 //!
+//! // Jenkins: directly with an API token, or through Admin Router.
+//! let jenkins = cluster.jenkins();
+//! println!("Jenkins at {} ({} / API token)", jenkins.url(), jenkins.user());
+//! assert!(jenkins.service_url().ends_with("/service/jenkins/"));
+//!
 //! // Faults on demand.
 //! cluster.faults().expire_tokens();
 //! cluster.faults().unavailable("/mesos/", 3);
@@ -137,6 +142,14 @@
 //!   [`SimClusterBuilder::require_pushed_images`] a Marathon instance whose
 //!   `container.docker.image` was not pushed fails at once with
 //!   TASK_FAILED and the message `image not found: <image>`.
+//! - **Jenkins on Mesos** ([`Jenkins`], [`SimCluster::jenkins`]) under
+//!   `/service/jenkins/` and on a direct listener with Jenkins auth: the
+//!   crumb issuer and its session cookie, jobs and folders from
+//!   `config.xml` (served back verbatim), `build`/`buildWithParameters`
+//!   through the queue, builds on single-use Docker-in-Docker agents that
+//!   are Mesos tasks using agent resources, a growing console
+//!   (`logText/progressiveText`), `wfapi/describe`, and a documented rule
+//!   deciding each result. Pushed images go to the [`Registry`].
 //! - **The clock** ([`SimClock`]): simulated time runs `speed` times faster.
 //! - **Fault knobs** ([`Faults`]): expire every token, bursts of `503`,
 //!   slow responses, streams dropped mid-way, a Mesos leader change (`307`
@@ -144,7 +157,8 @@
 //!   (its tasks go to TASK_UNREACHABLE or TASK_LOST) and recovered, a
 //!   Marathon standby (`302` on `/v2/events` to the leader), no Marathon
 //!   leader (`502` "Could not determine the current leader"), and Marathon
-//!   deployments that never become healthy. The generic knobs work on the
+//!   deployments that never become healthy, and Jenkins builds that fail
+//!   ([`Faults::fail_builds`]). The generic knobs work on the
 //!   Marathon routes too (`unavailable("/service/marathon/", n)`).
 //!
 //! # How Marathon decides health: the broken-app rule
@@ -237,6 +251,7 @@ mod clock;
 mod cluster;
 mod faults;
 mod iam;
+mod jenkins;
 mod jwt;
 mod keys;
 mod marathon;
@@ -255,6 +270,7 @@ pub use faults::Faults;
 pub use iam::DEFAULT_TOKEN_LIFETIME;
 pub use marathon::api::{InstanceView, Marathon};
 pub use marathon::info::MARATHON_VERSION;
+pub use jenkins::{AGENT_CPUS, AGENT_IMAGE, AGENT_LABEL, AGENT_MEM, JENKINS_VERSION, Jenkins};
 pub use mesos::api::{AgentView, Amounts, LaunchError, Mesos, TaskSpec, TaskView};
 pub use mesos::render::MESOS_VERSION;
 pub use registry::Registry;

@@ -107,6 +107,15 @@ async fn main() -> ExitCode {
     );
     println!("  superuser: {} / {}", su.uid, su.password);
     println!("  second Mesos master: {}", cluster.second_master_url());
+    let jenkins = cluster.jenkins();
+    println!(
+        "  Jenkins: {} (Admin Router) or {} as {} with password {} or API token {}",
+        jenkins.service_url(),
+        jenkins.url(),
+        jenkins.user(),
+        jenkins.password(),
+        jenkins.api_token()
+    );
     println!("  service-account credential (DCOS_SERVICE_ACCOUNT_CREDENTIAL, simulator-only key):");
     println!("{}", cluster.service_account().credential_json());
     println!("For the examples and the dcos-cd pipeline:");

@@ -25,6 +25,7 @@ use crate::clock::SimClock;
 use crate::faults::FaultState;
 use crate::iam::Iam;
 use crate::marathon::state::Service as MarathonService;
+use crate::jenkins::JenkinsSim;
 use crate::registry::Registry;
 use crate::state::Master;
 
@@ -44,6 +45,8 @@ pub(crate) struct Sim {
     pub(crate) mesos: Arc<Master>,
     /// The simulated Marathon.
     pub(crate) marathon: MarathonService,
+    /// The simulated Jenkins.
+    pub(crate) jenkins: JenkinsSim,
     /// The images pushed by builds, which Marathon may require.
     pub(crate) registry: Registry,
     /// The listeners: `[0]` is the cluster (Admin Router and the first Mesos
