@@ -231,7 +231,8 @@ async fn not_enough_capacity_fails_before_apply() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_marathon_503_burst_and_a_mesos_leader_change_mid_deploy_still_complete() {
+async fn a_marathon_503_burst_a_mesos_leader_change_and_an_expired_token_mid_deploy_still_complete()
+{
     let sim = sim().await;
     let target = target_following_leaders(&sim);
     let spec = spec("\"rolling\"", 2, 0.1);
@@ -248,6 +249,7 @@ async fn a_marathon_503_burst_and_a_mesos_leader_change_mid_deploy_still_complet
             tokio::time::sleep(Duration::from_millis(2)).await;
         }
         faults.unavailable("/service/marathon/", 6);
+        faults.expire_tokens();
     });
     let done = deploy(&target, &spec, &image("2"), &Events::none())
         .await
@@ -548,4 +550,31 @@ async fn a_group_is_planned_with_marathons_dry_run_and_deployed() {
     let now = status(&target, &spec, &events).await.unwrap();
     assert_eq!((now.healthy, now.instances), (3, 3));
     sim.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_example_specs_deploy_on_the_simulator() {
+    let examples = concat!(env!("CARGO_MANIFEST_DIR"), "/../examples/hello-service");
+    for (file, serving) in [
+        ("pipeline.toml", ["/hello-service", "/hello-service"]),
+        (
+            "pipeline-blue-green.toml",
+            ["/hello-service-blue", "/hello-service-green"],
+        ),
+    ] {
+        let sim = sim().await;
+        let target = Target::on_sim(&sim).unwrap();
+        let spec = PipelineSpec::load(format!("{examples}/{file}")).unwrap();
+        let repo = &spec.build.image;
+        for (n, app) in serving.iter().enumerate() {
+            let image = format!("{repo}:abc-{n}");
+            let done = deploy(&target, &spec, &image, &Events::none())
+                .await
+                .unwrap();
+            assert_eq!(done.app, *app, "{file}");
+            assert_eq!((done.healthy, done.instances), (2, 2), "{file}");
+            assert_eq!(sim.marathon().app_ids(), [*app], "{file}");
+        }
+        sim.shutdown().await;
+    }
 }
