@@ -91,17 +91,39 @@ impl Target {
     /// environment), connecting lazily: no request is sent here, except
     /// that an embedded simulator is started.
     pub async fn resolve(spec: &PipelineSpec, flag: Option<&str>, events: &Events) -> Result<Self> {
+        Self::resolve_with(spec, flag, SimCluster::builder(), events).await
+    }
+
+    /// Like [`Target::resolve`], with the settings of the simulator started
+    /// when no cluster is configured (such as its speed).
+    pub async fn resolve_with(
+        spec: &PipelineSpec,
+        flag: Option<&str>,
+        sim: SimClusterBuilder,
+        events: &Events,
+    ) -> Result<Self> {
         let choice = choose(
             flag,
             spec.cluster.as_ref(),
             &|name| std::env::var(name).ok(),
             ClusterBuilder::dcos_cli_configured(),
         );
-        Self::connect(choice, spec, events).await
+        Self::connect_with(choice, spec, sim, events).await
     }
 
     /// Connects to the cluster `choice` names.
     pub async fn connect(choice: Choice, spec: &PipelineSpec, events: &Events) -> Result<Self> {
+        Self::connect_with(choice, spec, SimCluster::builder(), events).await
+    }
+
+    /// Connects to the cluster `choice` names; an embedded simulator is
+    /// started from `sim`.
+    pub async fn connect_with(
+        choice: Choice,
+        spec: &PipelineSpec,
+        sim: SimClusterBuilder,
+        events: &Events,
+    ) -> Result<Self> {
         let builder = match &choice {
             Choice::Flag { url, spec: None } => {
                 ClusterBuilder::from_env_with_url(url.clone()).map_err(cluster_error)?
@@ -114,7 +136,7 @@ impl Target {
             Choice::Environment => ClusterBuilder::from_env().map_err(cluster_error)?,
             Choice::DcosCli => ClusterBuilder::from_dcos_cli().map_err(cluster_error)?,
             Choice::Embedded => {
-                let target = Self::embedded(SimCluster::builder()).await?;
+                let target = Self::embedded(sim).await?;
                 events.warn(format!(
                     "no cluster configured (--cluster, [cluster] in the spec, DCOS_URL or the \
                      dcos CLI): started an embedded dcos-sim at {}",

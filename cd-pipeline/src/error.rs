@@ -133,6 +133,13 @@ pub enum Error {
         /// The version now running.
         to_version: String,
     },
+    /// The deploy refused to act: a value it cannot render, an app the
+    /// pipeline did not create, nothing recorded to roll back to.
+    #[error("refused: {reason}")]
+    Refused {
+        /// Why.
+        reason: String,
+    },
     /// A gate did not pass.
     #[error("gate {gate} failed: {detail}")]
     Gate {
@@ -210,9 +217,10 @@ impl Error {
             | Error::BuildNumberTaken { .. }
             | Error::ImageNotPushed { .. } => Some(Stage::Build),
             Error::Deploy { source, .. } => source.stage().or(Some(Stage::Deploy)),
-            Error::Capacity { .. } | Error::Locked { .. } | Error::Gate { .. } => {
-                Some(Stage::Deploy)
-            }
+            Error::Capacity { .. }
+            | Error::Locked { .. }
+            | Error::Gate { .. }
+            | Error::Refused { .. } => Some(Stage::Deploy),
             Error::RolledBack { .. } => Some(Stage::Rollback),
             _ => None,
         }

@@ -49,17 +49,24 @@
 //! ```
 
 pub mod build;
+pub mod capacity;
 pub mod cluster;
 pub mod configure;
+pub mod deploy;
 pub mod error;
 pub mod events;
 pub mod plan;
+pub mod render;
 pub mod report;
+pub mod rollback;
 pub mod spec;
+pub mod status;
+pub mod strategy;
 
 pub use crate::build::{BuildOutcome, BuildParams, build};
 pub use crate::cluster::{Choice, Target};
 pub use crate::configure::{configure, plan_configure};
+pub use crate::deploy::{DeployOutcome, Status, deploy, plan_deploy, rollback, status};
 pub use crate::error::{Error, Result};
 pub use crate::events::{EventStream, Events, Outcome, PipelineEvent, Stage, StageTime};
 pub use crate::plan::Plan;
