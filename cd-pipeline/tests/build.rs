@@ -413,3 +413,29 @@ async fn a_burst_of_503_from_jenkins_mid_build_is_ridden_out() {
     assert_eq!(outcome.unwrap().build_number, 1);
     target.shutdown().await;
 }
+
+#[tokio::test]
+async fn the_hello_service_example_configures_and_builds() {
+    let spec = cd_pipeline::PipelineSpec::load(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../examples/hello-service/pipeline.toml"
+    ))
+    .unwrap();
+    let target = build_support::target().await;
+    configure(&target, &spec, &Events::none()).await.unwrap();
+    let (events, mut stream) = Events::channel();
+    let outcome = build(&target, &spec, &params(), &events).await.unwrap();
+    assert_eq!(
+        outcome.image,
+        "registry.marathon.l4lb.thisdcos.directory:5000/hello-service:0a1b2c3-1"
+    );
+    assert!(target.sim().unwrap().registry().contains(&outcome.image));
+    let lines = console(&stream.drain());
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.contains("GREETING=") && l.contains("hello")),
+        "{lines:#?}"
+    );
+    target.shutdown().await;
+}
