@@ -388,3 +388,71 @@ async fn failed_stage(
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn spec() -> PipelineSpec {
+        let text = "service = \"hello\"\n[build]\njob = \"cd/hello\"\n\
+                    image = \"r.example.com/hello\"\ntag = \"{git_sha}\"\n\
+                    jenkinsfile = { inline = \"node {}\" }\n\
+                    parameters = { GREETING = \"hello\", COLOR = \"blue\" }\n[deploy]\n\
+                    template_inline = '''{\"id\": \"/hello\", \"cmd\": \"serve\"}'''\n";
+        PipelineSpec::parse(text, "pipeline.toml").unwrap()
+    }
+
+    fn pairs(params: &jenkins_client::BuildParams) -> Vec<(String, String)> {
+        params
+            .iter()
+            .map(|(name, value)| match value {
+                jenkins_client::ParamValue::String(v) => (name.to_owned(), v.clone()),
+                other => panic!("{other:?}"),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn every_declared_parameter_is_sent_with_overrides_applied() {
+        let params = BuildParams::default()
+            .git_sha("abc")
+            .parameter("COLOR", "green");
+        let sent = build_parameters(&spec(), &params, "abc").unwrap();
+        let expected: Vec<(String, String)> = [
+            ("IMAGE", "r.example.com/hello"),
+            ("TAG", "abc"),
+            ("AGENT_LABEL", "linux"),
+            ("GIT_SHA", "abc"),
+            ("COLOR", "green"),
+            ("GREETING", "hello"),
+        ]
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+        assert_eq!(pairs(&sent), expected);
+    }
+
+    #[test]
+    fn an_undeclared_parameter_is_a_usage_error() {
+        let params = BuildParams::default().parameter("COLOUR", "green");
+        let error = build_parameters(&spec(), &params, "abc").unwrap_err();
+        assert_eq!(error.exit_code(), 2);
+        assert!(
+            error.to_string().contains("COLOUR is not declared"),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn defaults_and_the_poll_floor() {
+        let params = BuildParams::default();
+        assert_eq!(params.poll, Duration::from_secs(1));
+        assert_eq!(params.timeout, Duration::from_secs(3600));
+        assert!(!params.accept_unstable);
+        assert_eq!(params.quiet_period, Duration::ZERO);
+        assert_eq!(
+            BuildParams::default().poll(Duration::ZERO).poll,
+            Duration::from_millis(1)
+        );
+    }
+}

@@ -276,3 +276,166 @@ async fn a_build_that_pushes_nothing_is_image_not_pushed_on_the_simulator() {
     }
     target.shutdown().await;
 }
+
+#[tokio::test]
+async fn a_build_stopped_mid_way_is_build_failed_aborted() {
+    let target = build_support::target().await;
+    let jenkinsfile = build_support::JENKINSFILE.replace(
+        "stage('Build') {\n",
+        "stage('Build') {\n        sh 'sleep 600'\n",
+    );
+    let spec = spec_with("stopped", "stopped", &jenkinsfile, "{git_sha}");
+    configure(&target, &spec, &Events::none()).await.unwrap();
+    let (events, mut stream) = Events::channel();
+    let job = JobPath::parse("stopped").unwrap();
+    let stop = async {
+        while let Some(event) = stream.next_event().await {
+            if let PipelineEvent::ConsoleLine { build_number, line } = event {
+                if line.contains("sleep 600") {
+                    target
+                        .jenkins()
+                        .builds()
+                        .stop(&job, build_number)
+                        .await
+                        .unwrap();
+                    return true;
+                }
+            }
+        }
+        false
+    };
+    let run = async {
+        let outcome = build(&target, &spec, &params(), &events).await;
+        drop(events);
+        outcome
+    };
+    let (outcome, stopped) = tokio::join!(run, stop);
+    assert!(stopped);
+    match inner(outcome.unwrap_err()) {
+        Error::BuildFailed {
+            result,
+            stage,
+            build_number,
+            ..
+        } => {
+            assert_eq!(result, "ABORTED");
+            assert_eq!(build_number, 1);
+            assert_eq!(stage.as_deref(), Some("Build"));
+        }
+        other => panic!("{other:?}"),
+    }
+    assert!(target.sim().unwrap().registry().images().is_empty());
+    target.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_build_number_taken_by_another_trigger_stops_the_build() {
+    let target = build_support::target().await;
+    let spec = spec("raced");
+    configure(&target, &spec, &Events::none()).await.unwrap();
+    let jenkins = target.jenkins().clone();
+    let job = JobPath::parse("cd/raced").unwrap();
+    // While the pipeline's item waits its quiet period (its tag says #1),
+    // someone else's build of the job starts and takes #1.
+    let other = async {
+        loop {
+            if !jenkins.queue().list().await.unwrap().items.is_empty() {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+        jenkins
+            .builds()
+            .trigger(&job)
+            .params(jenkins_client::BuildParams::new().string("TAG", "manual"))
+            .send()
+            .await
+            .unwrap()
+    };
+    let waiting = params().quiet_period(Duration::from_secs(20));
+    let none = Events::none();
+    let run = build(&target, &spec, &waiting, &none);
+    let (result, _) = tokio::join!(run, other);
+    match inner(result.unwrap_err()) {
+        Error::BuildNumberTaken {
+            job,
+            expected,
+            actual,
+        } => {
+            assert_eq!(job, "cd/raced");
+            assert_eq!(expected, 1);
+            assert_eq!(actual, 2);
+        }
+        other => panic!("{other:?}"),
+    }
+    // The pipeline's build was stopped before it could push `…:0a1b2c3-1`.
+    let ours = jenkins
+        .builds()
+        .wait_for_completion(
+            &job,
+            2,
+            &jenkins_client::BuildWait::default().poll(Duration::from_millis(20)),
+        )
+        .await
+        .unwrap();
+    assert_eq!(ours.result.unwrap().to_string(), "ABORTED");
+    let sim = target.sim().unwrap();
+    assert!(
+        !sim.registry()
+            .contains("registry.example.com/team/raced:0a1b2c3-1")
+    );
+    target.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_burst_of_503_from_jenkins_mid_build_is_ridden_out() {
+    let target = build_support::target().await;
+    let spec = spec("bursty");
+    configure(&target, &spec, &Events::none()).await.unwrap();
+    let (events, mut stream) = Events::channel();
+    let sim = target.sim().unwrap();
+    let burst = async {
+        while let Some(event) = stream.next_event().await {
+            if matches!(event, PipelineEvent::ConsoleLine { .. }) {
+                sim.faults().unavailable("/service/jenkins/", 2);
+                return true;
+            }
+        }
+        false
+    };
+    let run = async {
+        let outcome = build(&target, &spec, &params(), &events).await;
+        drop(events);
+        outcome
+    };
+    let (outcome, burst) = tokio::join!(run, burst);
+    assert!(burst);
+    assert_eq!(outcome.unwrap().build_number, 1);
+    target.shutdown().await;
+}
+
+#[tokio::test]
+async fn the_hello_service_example_configures_and_builds() {
+    let spec = cd_pipeline::PipelineSpec::load(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../examples/hello-service/pipeline.toml"
+    ))
+    .unwrap();
+    let target = build_support::target().await;
+    configure(&target, &spec, &Events::none()).await.unwrap();
+    let (events, mut stream) = Events::channel();
+    let outcome = build(&target, &spec, &params(), &events).await.unwrap();
+    assert_eq!(
+        outcome.image,
+        "registry.marathon.l4lb.thisdcos.directory:5000/hello-service:0a1b2c3-1"
+    );
+    assert!(target.sim().unwrap().registry().contains(&outcome.image));
+    let lines = console(&stream.drain());
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.contains("GREETING=") && l.contains("hello")),
+        "{lines:#?}"
+    );
+    target.shutdown().await;
+}

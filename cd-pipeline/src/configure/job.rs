@@ -109,3 +109,79 @@ pub fn desired_job(spec: &PipelineSpec) -> Result<PipelineConfig> {
     );
     Ok(job.description(description(spec)).parameters(parameters))
 }
+
+#[cfg(test)]
+mod tests {
+    use jenkins_client::config_xml::{JobConfig, PipelineDefinition};
+
+    use super::*;
+
+    fn spec(build: &str) -> PipelineSpec {
+        let text = format!(
+            "service = \"hello\"\n[build]\njob = \"cd/hello\"\nimage = \"r.example.com/hello\"\n\
+             tag = \"{{git_sha}}\"\n{build}\n[deploy]\n\
+             template_inline = '''{{\"id\": \"/hello\", \"cmd\": \"serve\"}}'''\n"
+        );
+        PipelineSpec::parse(&text, "pipeline.toml").unwrap()
+    }
+
+    #[test]
+    fn an_scm_jenkinsfile_is_a_cps_scm_definition_with_the_parameters() {
+        let spec = spec(
+            "scm = { url = \"https://git.example.com/hello.git\", branch = \"*/release\", \
+             script_path = \"ci/Jenkinsfile\", credentials_id = \"git-ro\" }\n\
+             agent_label = \"dind\"\nparameters = { B = \"2\", A = \"1\" }",
+        );
+        let job = desired_job(&spec).unwrap();
+        match &job.definition {
+            PipelineDefinition::Scm {
+                git,
+                script_path,
+                lightweight,
+            } => {
+                assert_eq!(git.url, "https://git.example.com/hello.git");
+                assert_eq!(git.branch, "*/release");
+                assert_eq!(git.credentials_id.as_deref(), Some("git-ro"));
+                assert_eq!(script_path, "ci/Jenkinsfile");
+                assert!(*lightweight);
+            }
+            other => panic!("{other:?}"),
+        }
+        let defaults: Vec<(&str, &str)> = job
+            .parameters
+            .iter()
+            .map(|p| match p {
+                ParameterDefinition::String(s) => (s.name.as_str(), s.default_value.as_str()),
+                other => panic!("{other:?}"),
+            })
+            .collect();
+        assert_eq!(
+            defaults,
+            [
+                ("IMAGE", "r.example.com/hello"),
+                ("TAG", ""),
+                ("AGENT_LABEL", "dind"),
+                ("GIT_SHA", ""),
+                ("A", "1"),
+                ("B", "2"),
+            ]
+        );
+        assert!(job.description.contains("hello"));
+        // What is written reads back as the same job.
+        let xml = job.to_xml().unwrap();
+        assert_eq!(JobConfig::parse(&xml).unwrap(), JobConfig::Pipeline(job));
+    }
+
+    #[test]
+    fn reserved_parameter_names_are_refused() {
+        let spec = spec("jenkinsfile = { inline = \"node {}\" }\nparameters = { TAG = \"x\" }");
+        let error = desired_job(&spec).unwrap_err();
+        assert_eq!(error.exit_code(), 2);
+        assert!(
+            error
+                .to_string()
+                .contains("build.parameters.TAG is set by the pipeline"),
+            "{error}"
+        );
+    }
+}
