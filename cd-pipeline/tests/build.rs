@@ -427,7 +427,7 @@ async fn the_hello_service_example_configures_and_builds() {
     let outcome = build(&target, &spec, &params(), &events).await.unwrap();
     assert_eq!(
         outcome.image,
-        "registry.marathon.l4lb.thisdcos.directory:5000/hello-service:0a1b2c3-1"
+        "registry.marathon.l4lb.thisdcos.directory:5000/hello-service:1.0.1"
     );
     assert!(target.sim().unwrap().registry().contains(&outcome.image));
     let lines = console(&stream.drain());
