@@ -52,6 +52,54 @@ impl ClusterBuilder {
     pub fn from_dcos_cli() -> Result<Self, Error> {
         builder_from_dcos_cli(&|name| std::env::var(name).ok())
     }
+
+    /// Like [`ClusterBuilder::from_dcos_cli`] for the CLI cluster `name` (its
+    /// id, a prefix of it, or its `cluster.name`), as with
+    /// `DCOS_CLUSTER=<name>`: for programs that take a profile name.
+    pub fn from_dcos_cli_cluster(name: &str) -> Result<Self, Error> {
+        builder_from_dcos_cli(&with_cluster(&|var| std::env::var(var).ok(), name))
+    }
+
+    /// Whether a DC/OS CLI configuration exists under `$DCOS_DIR` (default
+    /// `~/.dcos`): a `clusters/<id>/dcos.toml` or a CLI 0.x `dcos.toml`. Lets
+    /// a program fall back to another cluster when there is none, and still
+    /// report a broken configuration through
+    /// [`ClusterBuilder::from_dcos_cli`].
+    pub fn dcos_cli_configured() -> bool {
+        dcos_cli_configured(&|name| std::env::var(name).ok())
+    }
+}
+
+/// `lookup`, with `DCOS_CLUSTER` answered by `name`.
+fn with_cluster<'a>(lookup: Lookup<'a>, name: &'a str) -> impl Fn(&str) -> Option<String> + 'a {
+    move |var| {
+        if var == "DCOS_CLUSTER" {
+            Some(name.to_owned())
+        } else {
+            lookup(var)
+        }
+    }
+}
+
+/// The CLI's configuration folder: `$DCOS_DIR`, else `~/.dcos`.
+fn dcos_dir(lookup: Lookup<'_>) -> Option<PathBuf> {
+    var(lookup, "DCOS_DIR").map(PathBuf::from).or_else(|| {
+        var(lookup, "HOME")
+            .or_else(|| var(lookup, "USERPROFILE"))
+            .map(|home| Path::new(&home).join(".dcos"))
+    })
+}
+
+pub(crate) fn dcos_cli_configured(lookup: Lookup<'_>) -> bool {
+    let Some(dir) = dcos_dir(lookup) else {
+        return false;
+    };
+    let has_cluster = std::fs::read_dir(dir.join("clusters")).is_ok_and(|entries| {
+        entries
+            .filter_map(|e| e.ok())
+            .any(|e| e.path().join("dcos.toml").is_file())
+    });
+    has_cluster || dir.join("dcos.toml").is_file()
 }
 
 type Lookup<'a> = &'a dyn Fn(&str) -> Option<String>;
@@ -187,13 +235,7 @@ struct ClusterSection {
 }
 
 pub(crate) fn builder_from_dcos_cli(lookup: Lookup<'_>) -> Result<ClusterBuilder, Error> {
-    let dir = match var(lookup, "DCOS_DIR") {
-        Some(dir) => PathBuf::from(dir),
-        None => var(lookup, "HOME")
-            .or_else(|| var(lookup, "USERPROFILE"))
-            .map(|home| Path::new(&home).join(".dcos"))
-            .ok_or_else(|| Error::config("neither DCOS_DIR nor HOME is set"))?,
-    };
+    let dir = dcos_dir(lookup).ok_or_else(|| Error::config("neither DCOS_DIR nor HOME is set"))?;
     let clusters = dir.join("clusters");
     let path = if clusters.is_dir() {
         select_cluster(&clusters, var(lookup, "DCOS_CLUSTER").as_deref())?

@@ -411,3 +411,28 @@ fn cli_upstream_examples() {
     .unwrap();
     assert_eq!(by_name.url, "https://example.com");
 }
+
+#[test]
+fn cli_configured_only_with_a_cluster_or_a_legacy_config() {
+    let empty = tempfile::tempdir().unwrap();
+    let e = empty.path().to_str().unwrap();
+    assert!(!dcos_cli_configured(&env(&[("DCOS_DIR", e)])));
+    assert!(!dcos_cli_configured(&env(&[])));
+    fs::create_dir_all(empty.path().join("clusters/no-config")).unwrap();
+    assert!(!dcos_cli_configured(&env(&[("DCOS_DIR", e)])));
+    let dir = cli_dir(&[("111-aaa", PROD, true)]);
+    let d = dir.path().to_str().unwrap();
+    assert!(dcos_cli_configured(&env(&[("DCOS_DIR", d)])));
+    fs::write(empty.path().join("dcos.toml"), PROD).unwrap();
+    assert!(dcos_cli_configured(&env(&[("DCOS_DIR", e)])));
+}
+
+#[test]
+fn cli_cluster_by_name_overrides_dcos_cluster() {
+    let dir = cli_dir(&[("111-aaa", PROD, true), ("222-bbb", STAGING, false)]);
+    let d = dir.path().to_str().unwrap();
+    let pairs = [("DCOS_DIR", d), ("DCOS_CLUSTER", "111-aaa")];
+    let lookup = env(&pairs);
+    let b = builder_from_dcos_cli(&with_cluster(&lookup, "staging")).unwrap();
+    assert_eq!(b.url, "https://staging.example.com");
+}
