@@ -289,14 +289,14 @@ async fn run(
         .result
         .as_ref()
         .map_or_else(|| "no result".to_owned(), ToString::to_string);
-    match build.result {
-        Some(BuildResult::Success) => {}
-        Some(BuildResult::Unstable) if params.accept_unstable => {
+    match verdict(build.result.as_ref(), params.accept_unstable) {
+        Verdict::Passed => {}
+        Verdict::PassedUnstable => {
             events.warn(format!(
                 "build #{number} of {job} is UNSTABLE (accepted): {url}"
             ));
         }
-        _ => {
+        Verdict::Failed => {
             return Err(Error::BuildFailed {
                 stage: failed_stage(target, job, number, events).await,
                 result,
@@ -320,6 +320,27 @@ async fn run(
         result,
         url,
     })
+}
+
+/// What a finished build's result means for the pipeline.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Verdict {
+    /// `SUCCESS`.
+    Passed,
+    /// `UNSTABLE`, accepted by [`BuildParams::accept_unstable`].
+    PassedUnstable,
+    /// Anything else: `FAILURE`, `ABORTED`, `NOT_BUILT`, `UNSTABLE` not
+    /// accepted, an unknown result, or none at all.
+    Failed,
+}
+
+/// Judges a finished build's result.
+pub fn verdict(result: Option<&BuildResult>, accept_unstable: bool) -> Verdict {
+    match result {
+        Some(BuildResult::Success) => Verdict::Passed,
+        Some(BuildResult::Unstable) if accept_unstable => Verdict::PassedUnstable,
+        _ => Verdict::Failed,
+    }
 }
 
 /// The build's URL rebased onto the client's base.
@@ -441,6 +462,23 @@ mod tests {
             error.to_string().contains("COLOUR is not declared"),
             "{error}"
         );
+    }
+
+    #[test]
+    fn only_success_passes_and_unstable_when_accepted() {
+        let unstable = BuildResult::Unstable;
+        assert_eq!(verdict(Some(&BuildResult::Success), false), Verdict::Passed);
+        assert_eq!(verdict(Some(&unstable), false), Verdict::Failed);
+        assert_eq!(verdict(Some(&unstable), true), Verdict::PassedUnstable);
+        for failed in [
+            BuildResult::Failure,
+            BuildResult::Aborted,
+            BuildResult::NotBuilt,
+            BuildResult::Unknown("CUSTOM".into()),
+        ] {
+            assert_eq!(verdict(Some(&failed), true), Verdict::Failed, "{failed}");
+        }
+        assert_eq!(verdict(None, true), Verdict::Failed);
     }
 
     #[test]
