@@ -1,6 +1,7 @@
 //! The deploy side end to end against dcos-sim: rolling, automatic
 //! rollback, blue-green (switch, clean-up, resume), canary, idempotency,
 //! capacity, and faults mid-deploy. Simulated time runs 100 times faster.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::time::Duration;
 
@@ -230,7 +231,8 @@ async fn not_enough_capacity_fails_before_apply() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_marathon_503_burst_and_a_mesos_leader_change_mid_deploy_still_complete() {
+async fn a_marathon_503_burst_a_mesos_leader_change_and_an_expired_token_mid_deploy_still_complete()
+{
     let sim = sim().await;
     let target = target_following_leaders(&sim);
     let spec = spec("\"rolling\"", 2, 0.1);
@@ -247,6 +249,7 @@ async fn a_marathon_503_burst_and_a_mesos_leader_change_mid_deploy_still_complet
             tokio::time::sleep(Duration::from_millis(2)).await;
         }
         faults.unavailable("/service/marathon/", 6);
+        faults.expire_tokens();
     });
     let done = deploy(&target, &spec, &image("2"), &Events::none())
         .await
@@ -405,6 +408,173 @@ async fn a_deploy_is_refused_while_another_deployment_holds_the_app() {
         matches!(source.as_ref(), Error::Locked { deployments } if deployments.len() == 1),
         "{err:?}"
     );
-    tokio::time::sleep(Duration::from_millis(1)).await;
     sim.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn blue_green_resumes_the_clean_up_of_a_retired_colour() {
+    let sim = sim().await;
+    let target = Target::on_sim(&sim).unwrap();
+    let spec = spec("\"blue-green\"", 2, 0.1);
+    deploy(&target, &spec, &image("1"), &Events::none())
+        .await
+        .unwrap();
+    // A run that stopped after the switch: green serves, blue is retired
+    // (0 instances, labelled) but not deleted.
+    let rendered = cd_pipeline::render::render(&spec, &image("2")).unwrap();
+    let blue_id = marathon_client::AppId::new("/hello-blue").unwrap();
+    let blue = target.marathon().apps().get(&blue_id).await.unwrap();
+    let green = blue_green::colour_definition(
+        &rendered,
+        "hello",
+        Colour::Green,
+        Some(&blue),
+        "2999-01-01T00:00:00.000Z",
+    );
+    let green: marathon_client::models::App = serde_json::from_value(green).unwrap();
+    target.marathon().apps().create(&green).await.unwrap();
+    while !sim.marathon().deployment_ids().is_empty() {
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    let mut retired = blue.definition();
+    retired.instances = Some(0);
+    retired
+        .labels
+        .get_or_insert_with(Default::default)
+        .insert(blue_green::PHASE_LABEL.into(), "retired".into());
+    target
+        .marathon()
+        .apps()
+        .update(&retired)
+        .send()
+        .await
+        .unwrap();
+    while !sim.marathon().deployment_ids().is_empty() {
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    let (events, mut stream) = Events::channel();
+    let live = status(&target, &spec, &events).await.unwrap();
+    assert_eq!(live.app, "/hello-green");
+    let done = deploy(&target, &spec, &image("2"), &events).await.unwrap();
+    assert!(done.unchanged, "{done:?}");
+    assert_eq!(sim.marathon().app_ids(), ["/hello-green"]);
+    let seen = stream.drain();
+    assert!(
+        seen.iter().any(|e| matches!(e, PipelineEvent::Warning { message } if message.contains("switched away from"))),
+        "{seen:?}"
+    );
+    sim.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_app_the_pipeline_did_not_create_is_never_deleted() {
+    let sim = sim().await;
+    let target = Target::on_sim(&sim).unwrap();
+    let spec = spec("\"blue-green\"", 1, 0.1);
+    // Someone else's /hello-blue, without the pipeline's owner label.
+    let foreign: marathon_client::models::App = serde_json::from_value(serde_json::json!({
+        "id": "/hello-blue", "instances": 1, "cpus": 0.1, "mem": 32, "cmd": "sleep 1000",
+        "labels": {"HAPROXY_DEPLOYMENT_COLOUR": "blue"}
+    }))
+    .unwrap();
+    target.marathon().apps().create(&foreign).await.unwrap();
+    let err = deploy(&target, &spec, &image("1"), &Events::none())
+        .await
+        .unwrap_err();
+    let Error::Deploy { source, .. } = &err else {
+        panic!("{err:?}")
+    };
+    let Error::Refused { reason } = source.as_ref() else {
+        panic!("{err:?}")
+    };
+    assert!(
+        reason.contains("was not created by pipeline \"hello\""),
+        "{reason}"
+    );
+    assert_eq!(sim.marathon().app_ids(), ["/hello-blue"]);
+    sim.shutdown().await;
+}
+
+const GROUP_SPEC: &str = r#"service = "shop"
+[build]
+job = "cd/shop"
+agent_label = "dind"
+image = "registry.example.com/shop"
+tag = "{build_number}"
+jenkinsfile = { inline = "pipeline { }" }
+[deploy]
+kind = "group"
+health_timeout = "4s"
+no_progress_timeout = "3s"
+template_inline = '''{"id": "/shop", "apps": [
+  {"id": "/shop/web", "instances": 2, "cpus": 0.1, "mem": 32,
+   "container": {"type": "DOCKER", "docker": {"image": "placeholder"}}},
+  {"id": "/shop/worker", "instances": 1, "cpus": 0.1, "mem": 32, "cmd": "sleep 100000"}]}'''
+[deploy.set]
+"apps[0].container.docker.image" = "{image}"
+"#;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_group_is_planned_with_marathons_dry_run_and_deployed() {
+    let sim = sim().await;
+    let target = Target::on_sim(&sim).unwrap();
+    let spec = PipelineSpec::parse(GROUP_SPEC, "pipeline.toml").unwrap();
+    let (events, mut stream) = Events::channel();
+    let first = deploy(&target, &spec, "registry.example.com/shop:1", &events)
+        .await
+        .unwrap();
+    assert_eq!((first.healthy, first.instances), (3, 3));
+    stream.drain();
+    let plan = cd_pipeline::plan_deploy(&target, &spec, "registry.example.com/shop:2", &events)
+        .await
+        .unwrap();
+    let lines = plan.lines();
+    assert!(
+        lines[0].starts_with("~ update marathon group /shop"),
+        "{lines:?}"
+    );
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.contains("dry run step") && l.contains("/shop/web")),
+        "{lines:?}"
+    );
+    let second = deploy(&target, &spec, "registry.example.com/shop:2", &events)
+        .await
+        .unwrap();
+    assert_eq!(second.healthy, 3);
+    let again = deploy(&target, &spec, "registry.example.com/shop:2", &events)
+        .await
+        .unwrap();
+    assert!(again.unchanged, "{again:?}");
+    let now = status(&target, &spec, &events).await.unwrap();
+    assert_eq!((now.healthy, now.instances), (3, 3));
+    sim.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_example_specs_deploy_on_the_simulator() {
+    let examples = concat!(env!("CARGO_MANIFEST_DIR"), "/../examples/hello-service");
+    for (file, serving) in [
+        ("pipeline.toml", ["/hello-service", "/hello-service"]),
+        (
+            "pipeline-blue-green.toml",
+            ["/hello-service-blue", "/hello-service-green"],
+        ),
+    ] {
+        let sim = sim().await;
+        let target = Target::on_sim(&sim).unwrap();
+        let spec = PipelineSpec::load(format!("{examples}/{file}")).unwrap();
+        let repo = &spec.build.image;
+        for (n, app) in serving.iter().enumerate() {
+            let image = format!("{repo}:abc-{n}");
+            let done = deploy(&target, &spec, &image, &Events::none())
+                .await
+                .unwrap();
+            assert_eq!(done.app, *app, "{file}");
+            assert_eq!((done.healthy, done.instances), (2, 2), "{file}");
+            assert_eq!(sim.marathon().app_ids(), [*app], "{file}");
+        }
+        sim.shutdown().await;
+    }
 }

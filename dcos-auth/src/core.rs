@@ -560,9 +560,12 @@ impl Shared {
                 .headers()
                 .get(LOCATION)
                 .and_then(|v| v.to_str().ok());
-            match next_hop(&url, &method, response.status(), location)
-                .map_err(AttemptError::Send)?
-            {
+            let hop = if request.follow_redirects {
+                next_hop(&url, &method, response.status(), location).map_err(AttemptError::Send)?
+            } else {
+                Hop::Stay
+            };
+            match hop {
                 Hop::Stay => {
                     return Ok(Sent {
                         response,

@@ -23,6 +23,7 @@ pub struct Request {
     pub(crate) body: Option<Bytes>,
     pub(crate) idempotent: Option<bool>,
     pub(crate) credential_body: bool,
+    pub(crate) follow_redirects: bool,
 }
 
 impl Request {
@@ -44,6 +45,7 @@ impl Request {
             body: None,
             idempotent: None,
             credential_body: false,
+            follow_redirects: true,
         }
     }
 
@@ -136,6 +138,24 @@ impl Request {
     pub fn credential_body(mut self) -> Self {
         self.credential_body = true;
         self
+    }
+
+    /// Whether the core follows redirects for this request (the default).
+    ///
+    /// With `false`, a 3xx is returned as it is, its `Location` header
+    /// unread, so the caller can read where it points: Mesos'
+    /// `master/redirect` answers `307` with the leader in `Location`, and
+    /// following it would cost a request to the leader. Leader memory
+    /// ([`HttpCore::remember_leader`](crate::HttpCore::remember_leader)) is
+    /// not updated by a redirect that is not followed.
+    pub fn follow_redirects(mut self, follow: bool) -> Self {
+        self.follow_redirects = follow;
+        self
+    }
+
+    /// Whether the core follows redirects for this request.
+    pub fn follows_redirects(&self) -> bool {
+        self.follow_redirects
     }
 
     /// The method.
@@ -247,6 +267,15 @@ mod tests {
         let b = base("http://m:8080/");
         let url = Request::get(["v2", "apps", "a/b%c?d#e"]).url(&b).unwrap();
         assert_eq!(url.as_str(), "http://m:8080/v2/apps/a%2Fb%25c%3Fd%23e");
+    }
+
+    #[test]
+    fn redirects_are_followed_unless_the_request_opts_out() {
+        let request = Request::get(["master", "redirect"]);
+        assert!(request.follows_redirects());
+        let request = request.follow_redirects(false);
+        assert!(!request.follows_redirects());
+        assert!(request.follow_redirects(true).follows_redirects());
     }
 
     #[test]

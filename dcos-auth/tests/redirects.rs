@@ -307,6 +307,25 @@ async fn a_302_for_a_post_is_returned_not_followed() {
 }
 
 #[tokio::test]
+async fn a_request_can_opt_out_of_following_redirects() {
+    let m1 = guarded_server().await;
+    let m2 = guarded_server().await;
+    let location = format!("//{}/master/redirect", host_port(&m2));
+    redirect(&m1, "GET", "/master/redirect", 307, &location, 1).await;
+    let core = cluster(&m1, Credentials::None).root().remember_leader();
+    let request = Request::get(["master", "redirect"]).follow_redirects(false);
+    let response = core.send(request).await.unwrap();
+    assert_eq!(response.status.as_u16(), 307);
+    assert_eq!(response.header("location"), Some(location.as_str()));
+    assert_eq!(
+        response.url.as_str(),
+        format!("{}/master/redirect", m1.uri())
+    );
+    assert_eq!(core.leader(), None);
+    assert!(m2.received_requests().await.unwrap().is_empty());
+}
+
+#[tokio::test]
 async fn redirect_loops_end_with_too_many_redirects() {
     let server = guarded_server().await;
     redirect(&server, "GET", "/loop", 307, "/loop", 4).await;

@@ -24,8 +24,8 @@ use tokio::sync::watch;
 use crate::clock::SimClock;
 use crate::faults::FaultState;
 use crate::iam::Iam;
-use crate::marathon::state::Service as MarathonService;
 use crate::jenkins::JenkinsSim;
+use crate::marathon::state::Service as MarathonService;
 use crate::registry::Registry;
 use crate::state::Master;
 

@@ -87,7 +87,7 @@ async fn our_client_reads_health_version_master_agents_and_state() {
     assert_eq!(state.get_frameworks.frameworks.len(), 1);
     assert_eq!(state.get_agents.agents.len(), 2);
     let tasks = op.get_tasks().await.unwrap();
-    assert_eq!(tasks.tasks[0].task_id.value, "web.1");
+    assert_eq!(tasks.tasks[0].task_id.as_str(), "web.1");
     let frameworks = op.get_frameworks().await.unwrap();
     assert_eq!(frameworks.frameworks[0].framework_info.name, "marathon");
 }
@@ -189,7 +189,7 @@ async fn our_client_subscribes_to_operator_events() {
                 OperatorEvent::Heartbeat => kinds.push("HEARTBEAT"),
                 OperatorEvent::FrameworkAdded(_) => kinds.push("FRAMEWORK_ADDED"),
                 OperatorEvent::TaskAdded(added) => {
-                    assert_eq!(added.task.task_id.value, "agent-1");
+                    assert_eq!(added.task.task_id.as_str(), "agent-1");
                     kinds.push("TASK_ADDED")
                 }
                 OperatorEvent::TaskUpdated(_) => kinds.push("TASK_UPDATED"),

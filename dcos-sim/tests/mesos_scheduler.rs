@@ -64,7 +64,7 @@ async fn our_scheduler_subscribes_launches_acknowledges_and_kills() {
         offer.resources.iter().filter(|r| r.name == "cpus").count(),
         1
     );
-    let task = TaskInfoBuilder::new("web", "web-1", offer.agent_id.value.clone())
+    let task = TaskInfoBuilder::new("web", "web-1", offer.agent_id.as_str())
         .resources(vec![
             Resource::scalar("cpus", 1.0),
             Resource::scalar("mem", 128.0),
@@ -77,7 +77,7 @@ async fn our_scheduler_subscribes_launches_acknowledges_and_kills() {
         let Event::Update(status) = next_event(&mut events, "UPDATE").await else {
             unreachable!()
         };
-        assert_eq!(status.task_id.value, "web-1");
+        assert_eq!(status.task_id.as_str(), "web-1");
         assert!(status.uuid.is_some(), "updates carry a uuid");
         assert!(handle.acknowledge(&status).await.unwrap());
         seen.push(

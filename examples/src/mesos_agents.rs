@@ -188,7 +188,7 @@ impl Plan {
                     .label("role", "build-agent")
                     .build();
                 self.tasks.insert(id.clone(), None);
-                self.agents.insert(id, offer.agent_id.value.clone());
+                self.agents.insert(id, offer.agent_id.as_str().to_owned());
                 tasks.push(task);
                 left = alloc.remaining.to_vec();
             }
@@ -204,7 +204,7 @@ impl Plan {
     /// Records a status update. A task that fails before the end is
     /// forgotten, so that a new one is launched in its place.
     pub fn on_update(&mut self, status: &TaskStatus, stopping: bool) {
-        let id = status.task_id.value.clone();
+        let id = status.task_id.as_str().to_owned();
         let Some(state) = status.state.clone() else {
             return;
         };
@@ -410,7 +410,7 @@ mod tests {
             panic!("{decisions:?}")
         };
         assert_eq!(tasks.len(), 1);
-        assert_eq!(tasks[0].task_id.value, "build-agent-3");
+        assert_eq!(tasks[0].task_id.as_str(), "build-agent-3");
         assert_eq!(decisions[3], OfferDecision::Decline(OfferId::new("d")));
         assert!(plan.all_launched() && !plan.all_running());
     }

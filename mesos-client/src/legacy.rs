@@ -10,8 +10,9 @@
 
 use std::collections::BTreeMap;
 
-use dcos_auth::http::Url;
-use dcos_auth::{HttpCore, Request, json_model};
+use dcos_auth::http::{StatusCode, Url};
+use dcos_auth::redirect::{Hop, next_hop};
+use dcos_auth::{ErrorBody, HttpCore, Request, json_model};
 use serde_json::{Map, Value};
 
 use crate::dialect::Double;
@@ -297,37 +298,35 @@ impl<'a> Legacy<'a> {
     }
 
     /// `GET master/redirect`: the leading master's URL (`http://host:port/`,
-    /// keeping the scheme the request used).
+    /// keeping the scheme the request used), without contacting the leader.
     ///
-    /// The master answers `307` with `Location: //leader:port`. The core of
-    /// `dcos-auth` always follows redirects and has no switch to stop, so
-    /// the redirect is followed to the leader's root and the leader is read
-    /// from the URL that answered ([`dcos_auth::Response::url`]). This costs
-    /// one more request, to the leader itself; a leader that cannot be
-    /// reached is a transport error here. `503` (`No leader elected`) is
-    /// [`Error::NoLeader`].
+    /// The master answers `307` with `Location: //leader:port`. The redirect
+    /// is not followed ([`Request::follow_redirects`]): the leader is read
+    /// from `Location`, resolved against the master that answered, so a
+    /// leader that is unreachable from here is still named. `503` (`No
+    /// leader elected`), once the core's retries are spent, is
+    /// [`Error::NoLeader`]; any other answer, or a `307` without a usable
+    /// `Location`, is [`Error::Http`] with its status and body.
     pub async fn leader(&self) -> Result<Url> {
-        let response = self
-            .core
-            .send(Request::get(["master", "redirect"]))
-            .await
-            .map_err(Error::from_http)?;
-        if response.status.is_server_error() || response.status.is_client_error() {
-            return Err(Error::from_http(
-                response
-                    .error_for_status()
-                    .err()
-                    .unwrap_or_else(|| dcos_auth::Error::Config {
-                        message: "unreachable".into(),
-                        source: None,
-                    }),
-            ));
+        let request = Request::get(["master", "redirect"]).follow_redirects(false);
+        let response = self.core.send(request).await.map_err(Error::from_http)?;
+        if response.status == StatusCode::TEMPORARY_REDIRECT {
+            let location = response.header("location");
+            if let Hop::Follow { mut url, .. } =
+                next_hop(&response.url, &response.method, response.status, location)?
+            {
+                url.set_path("/");
+                url.set_query(None);
+                url.set_fragment(None);
+                return Ok(url);
+            }
         }
-        let mut url = response.url;
-        url.set_path("/");
-        url.set_query(None);
-        url.set_fragment(None);
-        Ok(url)
+        Err(Error::from_http(dcos_auth::Error::Api {
+            method: response.method,
+            url: Box::new(response.url),
+            status: response.status,
+            body: ErrorBody::from_bytes(&response.body),
+        }))
     }
 }
 

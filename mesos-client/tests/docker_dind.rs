@@ -70,7 +70,7 @@ fn a_build_agent_task_launched_from_an_offer() {
         Resource::scalar("disk", 20000.0),
     ];
     for r in &mut offer {
-        r.allocation_info = Some(mesos_client::resources::AllocationInfo::new("ci"));
+        r.allocation_info = Some(mesos_client::resources::AllocationInfo::new("ci").into());
     }
     let alloc = fits(&offer, &TaskNeeds::new(2.0, 4096.0).with_disk(10000.0)).unwrap();
     let task = TaskInfoBuilder::new("jenkins-agent", "jenkins-agent-42", "S7")

@@ -59,8 +59,9 @@ async fn legacy_state_summary_and_frameworks_decode() {
 }
 
 #[tokio::test]
-async fn redirect_names_the_leader_keeping_the_scheme() {
+async fn redirect_names_the_leader_without_contacting_it() {
     let standby = common::guarded_server().await;
+    // The leader is never asked: its catch-all fails any request.
     let leader = common::guarded_server().await;
     let port = leader.address().port();
     Mock::given(method("GET"))
@@ -72,18 +73,43 @@ async fn redirect_names_the_leader_keeping_the_scheme() {
         .expect(1)
         .mount(&standby)
         .await;
-    // The core follows the redirect to the leader's root.
-    Mock::given(method("GET"))
-        .and(path("/"))
-        .respond_with(ResponseTemplate::new(200))
-        .expect(1)
-        .mount(&leader)
-        .await;
     let mesos = MesosClient::new(common::core(&standby));
     let url = mesos.legacy().leader().await.unwrap();
     assert_eq!(url.as_str(), format!("http://127.0.0.1:{port}/"));
     standby.verify().await;
-    leader.verify().await;
+    assert!(leader.received_requests().await.unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn redirect_to_an_unreachable_leader_still_names_it() {
+    let server = common::guarded_server().await;
+    Mock::given(method("GET"))
+        .and(path("/master/redirect"))
+        .respond_with(ResponseTemplate::new(307).insert_header("location", "//leader.invalid:5050"))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let mesos = MesosClient::new(common::core(&server));
+    let url = mesos.legacy().leader().await.unwrap();
+    assert_eq!(url.as_str(), "http://leader.invalid:5050/");
+}
+
+#[tokio::test]
+async fn redirect_without_a_location_is_an_error_with_its_status() {
+    let server = common::guarded_server().await;
+    Mock::given(method("GET"))
+        .and(path("/master/redirect"))
+        .respond_with(ResponseTemplate::new(307))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let mesos = MesosClient::new(common::core(&server));
+    let err = mesos.legacy().leader().await.unwrap_err();
+    assert_eq!(
+        err.http().and_then(|e| e.status()).map(|s| s.as_u16()),
+        Some(307),
+        "{err:?}"
+    );
 }
 
 #[tokio::test]

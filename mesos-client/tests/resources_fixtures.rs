@@ -87,10 +87,10 @@ fn offers_event_resources() {
     let offers = offers(&event);
     assert_eq!(offers.len(), 1);
     let offer = &offers[0];
-    assert_eq!(offer.id.value, "12214-23523-O235235");
-    assert_eq!(offer.agent_id.value, "12325-23523-S23523");
+    assert_eq!(offer.id.as_str(), "12214-23523-O235235");
+    assert_eq!(offer.agent_id.as_str(), "12325-23523-S23523");
     assert_eq!(offer.hostname, "agent.host");
-    assert_eq!(offer.executor_ids[0].value, "12214-23523-my-executor");
+    assert_eq!(offer.executor_ids[0].as_str(), "12214-23523-my-executor");
     assert_eq!(
         offer.allocation_info.as_ref().unwrap().role.as_deref(),
         Some("engineering")
@@ -192,10 +192,10 @@ fn get_agents_capacity_summary() {
     with_task.agent_id.push_str("-busy");
     let mut cpus = Resource::scalar("cpus", 0.5);
     cpus.role = Some("*".into());
-    cpus.allocation_info = Some(mesos_client::resources::AllocationInfo::new("ci"));
+    cpus.allocation_info = Some(mesos_client::resources::AllocationInfo::new("ci").into());
     let mut ports = Resource::ranges("ports", [(31000, 31009)]);
     ports.role = Some("*".into());
-    ports.allocation_info = Some(mesos_client::resources::AllocationInfo::new("ci"));
+    ports.allocation_info = Some(mesos_client::resources::AllocationInfo::new("ci").into());
     let with_task = with_task.with_allocated(vec![cpus, ports]);
 
     let summary = summarize(&[agents[0].clone(), with_task]);

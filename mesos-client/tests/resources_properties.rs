@@ -116,7 +116,7 @@ fn dress(rng: &mut fastrand::Rng, mut resource: Resource) -> Resource {
                 dynamic,
             ]);
         }
-        _ => resource.allocation_info = Some(AllocationInfo::new("eng")),
+        _ => resource.allocation_info = Some(AllocationInfo::new("eng").into()),
     }
     resource
 }

@@ -109,7 +109,7 @@ fn different_reservations_are_not_interchangeable() {
 #[test]
 fn allocation_roles_are_kept_apart_until_removed() {
     let mut allocated = Resource::scalar("cpus", 1.0);
-    allocated.allocation_info = Some(mesos_client::resources::AllocationInfo::new("eng"));
+    allocated.allocation_info = Some(mesos_client::resources::AllocationInfo::new("eng").into());
     let r = Resources::from_resources(&[allocated, Resource::scalar("cpus", 1.0)]).unwrap();
     assert_eq!(r.len(), 2);
     assert_eq!(

@@ -124,7 +124,7 @@ fn table() -> Vec<(&'static str, Check)> {
             "scheduler_event_rescind.json",
             EventBody(EventType::Rescind, |e| {
                 let Event::Rescind(id) = e else { panic!() };
-                assert!(!id.value.is_empty());
+                assert!(!id.as_str().is_empty());
             }),
         ),
         (
@@ -188,7 +188,7 @@ fn table() -> Vec<(&'static str, Check)> {
             "scheduler_subscribe_response_first_event.json",
             EventBody(EventType::Subscribed, |e| {
                 let Event::Subscribed(s) = e else { panic!() };
-                assert!(!s.framework_id.value.is_empty());
+                assert!(!s.framework_id.as_str().is_empty());
                 assert_eq!(s.heartbeat_interval_seconds.unwrap().0, 15.0);
             }),
         ),
@@ -267,7 +267,7 @@ fn every_upstream_scheduler_file_is_listed_and_decodes() {
                 assert_eq!(call.kind, kind, "{name}");
                 let ack = call.acknowledge.unwrap();
                 assert_eq!(ack.uuid.as_bytes().len(), 16);
-                assert!(!ack.task_id.value.is_empty());
+                assert!(!ack.task_id.as_str().is_empty());
             }
             Check::NotJson(reason) => assert!(
                 serde_json::from_str::<Value>(&text).is_err(),

@@ -175,8 +175,8 @@ async fn subscribe_offers_launch_update_acknowledge() {
     let Event::Subscribed(s) = events.next().await.unwrap().unwrap() else {
         panic!()
     };
-    assert_eq!(s.framework_id.value, FW);
-    assert_eq!(handle.framework_id().unwrap().value, FW);
+    assert_eq!(s.framework_id.as_str(), FW);
+    assert_eq!(handle.framework_id().unwrap().as_str(), FW);
 
     stream.send(offers()).unwrap();
     let Event::Offers(offers) = events.next().await.unwrap().unwrap() else {
@@ -313,7 +313,7 @@ async fn heartbeat_loss_resubscribes_with_the_same_framework_id() {
     let DriverEvent::Resubscribed(s) = ev else {
         panic!("{ev:?}")
     };
-    assert_eq!(s.framework_id.value, FW);
+    assert_eq!(s.framework_id.as_str(), FW);
     let subs = subscribes(&server);
     assert_eq!(subs.len(), 2);
     assert_eq!(subs[1].json()["framework_id"], json!({"value": FW}));

@@ -138,15 +138,14 @@ pub async fn plan_deploy(
         spec,
         events,
     };
-    let result = async {
+    async {
         let rendered = crate::render::render(spec, image)?;
         let plan = crate::strategy::plan(&ctx, &rendered).await?;
         plan.emit(events);
         Ok::<Plan, Error>(plan)
     }
     .await
-    .map_err(|e| Error::deploy(spec.deploy.id(), e));
-    result
+    .map_err(|e| Error::deploy(spec.deploy.id(), e))
 }
 
 /// Emits the stage's end.

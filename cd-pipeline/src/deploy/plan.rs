@@ -62,12 +62,20 @@ pub fn app_change(id: &str, wanted: &Value, running: Option<&App>) -> Change {
 }
 
 /// The change for a group, with the steps of Marathon's dry run.
+/// `unchanged` says that every app of the group runs with the wanted spec
+/// hash (a group PUT always makes a new version, so the dry run is not
+/// empty even then).
 pub fn group_change(
     id: &str,
     wanted: &Value,
     running: Option<&Group>,
     steps: Option<&DeploymentSteps>,
+    unchanged: bool,
 ) -> Change {
+    if running.is_some() && unchanged {
+        return Change::new(Action::Unchanged, ResourceKind::MarathonGroup, id)
+            .reason("spec hash unchanged");
+    }
     let mut change = match running {
         None => {
             Change::new(Action::Create, ResourceKind::MarathonGroup, id).reason("not deployed yet")
@@ -75,12 +83,7 @@ pub fn group_change(
         Some(group) => {
             let current = serde_json::to_value(group).unwrap_or_default();
             let diff = json_diff(&project(&current, wanted), wanted);
-            let action = if steps.is_some_and(|s| s.steps.is_empty()) {
-                Action::Unchanged
-            } else {
-                Action::Update
-            };
-            Change::new(action, ResourceKind::MarathonGroup, id)
+            Change::new(Action::Update, ResourceKind::MarathonGroup, id)
                 .reason("Marathon's dry run")
                 .diff(diff)
         }

@@ -151,11 +151,51 @@ fn colour_of(app: &App) -> Colour {
     }
 }
 
+/// Where an app definition keeps its first service port:
+/// `portDefinitions[0].port`, else the first container port mapping's
+/// `servicePort`.
+const SERVICE_PORT_AT: [&str; 3] = [
+    "/portDefinitions/0/port",
+    "/container/portMappings/0/servicePort",
+    "/container/docker/portMappings/0/servicePort",
+];
+
+fn service_port(def: &Value) -> Option<(&'static str, u64)> {
+    SERVICE_PORT_AT.iter().find_map(|at| {
+        def.pointer(at)
+            .and_then(Value::as_u64)
+            .map(|port| (*at, port))
+    })
+}
+
+/// Where the first service port goes in `def`: where it is, else in the
+/// first port definition or container port mapping.
+fn service_port_slot(def: &Value) -> Option<&'static str> {
+    if let Some((at, _)) = service_port(def) {
+        return Some(at);
+    }
+    if def.pointer("/portDefinitions/0").is_some() {
+        return Some(SERVICE_PORT_AT[0]);
+    }
+    if def.pointer("/container/portMappings/0").is_some() {
+        return Some(SERVICE_PORT_AT[1]);
+    }
+    if def.pointer("/container/docker/portMappings/0").is_some() {
+        return Some(SERVICE_PORT_AT[2]);
+    }
+    None
+}
+
 /// The definition of `colour` for `rendered`, beside `live`, started at
-/// `started_at`: the colour id and zdd.py's labels. With an
-/// `HAPROXY_DEPLOYMENT_ALT_PORT` label, the first service port alternates
-/// between the template's and the alternate one, as zdd.py does; without,
-/// it is left to Marathon (0), since two apps cannot share a service port.
+/// `started_at`: the colour id and zdd.py's labels.
+///
+/// The group's service port is the template's first service port, else its
+/// `HAPROXY_0_PORT` label; it is written to `HAPROXY_0_PORT`, which
+/// marathon-lb binds. With an `HAPROXY_DEPLOYMENT_ALT_PORT` label the new
+/// colour's own first service port alternates between that port and the
+/// alternate one (the one the live colour does not hold), as zdd.py does;
+/// without, it is left to Marathon (0), since two apps cannot share a
+/// service port.
 pub fn colour_definition(
     rendered: &Rendered,
     service: &str,
@@ -168,28 +208,33 @@ pub fn colour_definition(
     def["id"] = Value::from(colour.app_id(&base));
     let instances = def.get("instances").and_then(Value::as_u64).unwrap_or(1);
     let group = label(&def, GROUP_LABEL).unwrap_or(service).to_owned();
-    let service_port = def
-        .pointer("/portDefinitions/0/port")
-        .and_then(Value::as_u64);
+    let port = service_port(&def)
+        .map(|(_, p)| p)
+        .filter(|p| *p > 0)
+        .or_else(|| label(&def, PORT_LABEL).and_then(|p| p.parse().ok()));
     let alt_port = label(&def, ALT_PORT_LABEL).and_then(|p| p.parse::<u64>().ok());
     set_label(&mut def, GROUP_LABEL, &group);
     set_label(&mut def, COLOUR_LABEL, colour.name());
     set_label(&mut def, TARGET_INSTANCES_LABEL, &instances.to_string());
     set_label(&mut def, STARTED_AT_LABEL, started_at);
     set_label(&mut def, APP_ID_LABEL, &base);
-    if let Some(port) = service_port.filter(|p| *p > 0) {
+    if let Some(port) = port {
         set_label(&mut def, PORT_LABEL, &port.to_string());
-        let live_port = live
-            .and_then(|l| l.port_definitions.as_ref())
-            .and_then(|p| p.first())
-            .and_then(|p| p.port);
-        let next = match (alt_port, live_port) {
-            (Some(alt), Some(used)) if u64::from(used) == port => alt,
-            (Some(_), _) => port,
-            (None, _) => 0,
-        };
-        if let Some(slot) = def.pointer_mut("/portDefinitions/0/port") {
-            *slot = Value::from(next);
+    }
+    let live_port = live
+        .and_then(|l| serde_json::to_value(l).ok())
+        .and_then(|l| service_port(&l).map(|(_, p)| p));
+    let next = match (port, alt_port) {
+        (Some(port), Some(alt)) if live_port == Some(port) => alt,
+        (Some(port), Some(_)) => port,
+        _ => 0,
+    };
+    if let Some(slot) = service_port_slot(&def) {
+        if let Some(parent) = slot.rsplit_once('/').and_then(|(p, _)| def.pointer_mut(p)) {
+            if let Some(object) = parent.as_object_mut() {
+                let key = slot.rsplit('/').next().unwrap_or_default().to_owned();
+                object.insert(key, Value::from(next));
+            }
         }
     }
     def
@@ -487,5 +532,103 @@ async fn wait_gone_deployments(ctx: &Ctx<'_>, id: &AppId) {
             Ok(list) if list.is_empty() => return,
             _ => tokio::time::sleep(ctx.poll()).await,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rendered(labels: &str) -> Rendered {
+        let text = format!(
+            r#"service = "hello"
+[build]
+job = "cd/hello"
+agent_label = "dind"
+image = "r/hello"
+tag = "{{build_number}}"
+jenkinsfile = {{ inline = "pipeline {{ }}" }}
+[deploy]
+strategy = "blue-green"
+template_inline = '{{"id": "/hello", "cmd": "serve", "instances": 3, "portDefinitions": [{{"port": 10000}}], "labels": {labels}}}'
+"#
+        );
+        let spec = crate::spec::PipelineSpec::parse(&text, "pipeline.toml").unwrap();
+        crate::render::render(&spec, "r/hello:2").unwrap()
+    }
+
+    fn rendered_mapped() -> Rendered {
+        let text = r#"service = "hello"
+[build]
+job = "cd/hello"
+agent_label = "dind"
+image = "r/hello"
+tag = "{build_number}"
+jenkinsfile = { inline = "pipeline { }" }
+[deploy]
+strategy = "blue-green"
+template_inline = '{"id": "/hello", "instances": 1, "container": {"type": "DOCKER", "docker": {"image": "x"}, "portMappings": [{"containerPort": 8080, "hostPort": 0}]}, "labels": {"HAPROXY_0_PORT": "10080", "HAPROXY_DEPLOYMENT_ALT_PORT": "10081"}}'
+"#;
+        let spec = crate::spec::PipelineSpec::parse(text, "pipeline.toml").unwrap();
+        crate::render::render(&spec, "r/hello:2").unwrap()
+    }
+
+    fn app(json: serde_json::Value) -> App {
+        serde_json::from_value(json).unwrap()
+    }
+
+    #[test]
+    fn a_colour_carries_zdd_labels() {
+        let r = rendered(
+            r#"{"HAPROXY_DEPLOYMENT_GROUP": "web", "HAPROXY_DEPLOYMENT_ALT_PORT": "10001"}"#,
+        );
+        let def = colour_definition(&r, "hello", Colour::Blue, None, "2026-01-01T00:00:00.000Z");
+        assert_eq!(def["id"], "/hello-blue");
+        let labels = &def["labels"];
+        assert_eq!(labels[GROUP_LABEL], "web");
+        assert_eq!(labels[ALT_PORT_LABEL], "10001");
+        assert_eq!(labels[COLOUR_LABEL], "blue");
+        assert_eq!(labels[TARGET_INSTANCES_LABEL], "3");
+        assert_eq!(labels[STARTED_AT_LABEL], "2026-01-01T00:00:00.000Z");
+        assert_eq!(labels[APP_ID_LABEL], "/hello");
+        assert_eq!(labels[PORT_LABEL], "10000");
+        assert_eq!(def["portDefinitions"][0]["port"], 10000);
+    }
+
+    #[test]
+    fn the_service_port_alternates_with_the_alt_port_as_zdd_does() {
+        let r = rendered(r#"{"HAPROXY_DEPLOYMENT_ALT_PORT": "10001"}"#);
+        let live =
+            app(serde_json::json!({"id": "/hello-blue", "portDefinitions": [{"port": 10000}]}));
+        let def = colour_definition(&r, "hello", Colour::Green, Some(&live), "t");
+        assert_eq!(def["portDefinitions"][0]["port"], 10001);
+        let live =
+            app(serde_json::json!({"id": "/hello-green", "portDefinitions": [{"port": 10001}]}));
+        let def = colour_definition(&r, "hello", Colour::Blue, Some(&live), "t");
+        assert_eq!(def["portDefinitions"][0]["port"], 10000);
+        // Container port mappings rotate their servicePort, from HAPROXY_0_PORT.
+        let r = rendered_mapped();
+        let live = app(
+            serde_json::json!({"id": "/hello-blue", "container": {"type": "DOCKER",
+            "portMappings": [{"containerPort": 8080, "servicePort": 10080}]}}),
+        );
+        let def = colour_definition(&r, "hello", Colour::Green, Some(&live), "t");
+        assert_eq!(def["container"]["portMappings"][0]["servicePort"], 10081);
+        assert_eq!(def["labels"][PORT_LABEL], "10080");
+        let def = colour_definition(&r, "hello", Colour::Blue, None, "t");
+        assert_eq!(def["container"]["portMappings"][0]["servicePort"], 10080);
+        // With no alternate port, Marathon picks one (two apps cannot share it).
+        let r = rendered("{}");
+        let def = colour_definition(&r, "hello", Colour::Green, Some(&live), "t");
+        assert_eq!(def["portDefinitions"][0]["port"], 0);
+        assert_eq!(def["labels"][GROUP_LABEL], "hello");
+    }
+
+    #[test]
+    fn colours_alternate() {
+        assert_eq!(Colour::Blue.other(), Colour::Green);
+        assert_eq!(Colour::Green.app_id("/a/b"), "/a/b-green");
+        let green = app(serde_json::json!({"id": "/x-green", "labels": {COLOUR_LABEL: "green"}}));
+        assert_eq!(colour_of(&green), Colour::Green);
     }
 }

@@ -312,3 +312,44 @@ async fn remove_canary(ctx: &Ctx<'_>, app: &App) -> Result<()> {
         tokio::time::sleep(ctx.poll()).await;
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shares_round_up_and_stay_between_one_and_all() {
+        assert_eq!(share(4, 25), 1);
+        assert_eq!(share(4, 50), 2);
+        assert_eq!(share(10, 10), 1);
+        assert_eq!(share(3, 10), 1);
+        assert_eq!(share(3, 50), 2);
+        assert_eq!(share(4, 100), 4);
+        assert_eq!(share(0, 50), 1);
+    }
+
+    #[test]
+    fn the_canary_takes_the_template_with_its_own_id_count_and_free_service_ports() {
+        let spec = crate::spec::PipelineSpec::parse(
+            r#"service = "hello"
+[build]
+job = "cd/hello"
+agent_label = "dind"
+image = "r/hello"
+tag = "{build_number}"
+jenkinsfile = { inline = "pipeline { }" }
+[deploy]
+template_inline = '{"id": "/hello", "cmd": "serve", "instances": 4, "portDefinitions": [{"port": 10001}], "labels": {"HAPROXY_GROUP": "external"}}'
+"#,
+            "pipeline.toml",
+        )
+        .unwrap();
+        let rendered = crate::render::render(&spec, "r/hello:2").unwrap();
+        let def = canary_definition(&rendered, 1);
+        assert_eq!(def["id"], "/hello-canary");
+        assert_eq!(def["instances"], 1);
+        assert_eq!(def["portDefinitions"][0]["port"], 0);
+        assert_eq!(def["labels"]["HAPROXY_GROUP"], "external");
+        assert_eq!(def["labels"][SPEC_HASH_LABEL], rendered.spec_hash.as_str());
+    }
+}

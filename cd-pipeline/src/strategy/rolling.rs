@@ -134,18 +134,44 @@ fn apps_of(group: &Group) -> Vec<App> {
 pub async fn plan_group(ctx: &Ctx<'_>, rendered: &Rendered) -> Result<Plan> {
     let group = group_of(rendered)?;
     let current = ctx.marathon().groups().get_opt(&group.id).await?;
+    let mut plan = Plan::new(Stage::Deploy);
+    if current.is_some() && group_unchanged(ctx, &group, &rendered.spec_hash).await? {
+        plan.push(group_change(
+            &rendered.id,
+            &rendered.definition,
+            current.as_ref(),
+            None,
+            true,
+        ));
+        return Ok(plan);
+    }
     let steps = match &current {
         Some(_) => Some(ctx.marathon().groups().update(&group).dry_run().await?),
         None => None,
     };
-    let mut plan = Plan::new(Stage::Deploy);
     plan.push(group_change(
         &rendered.id,
         &rendered.definition,
         current.as_ref(),
         steps.as_ref(),
+        false,
     ));
     Ok(plan)
+}
+
+/// Whether the apps of the group running now are exactly the wanted ones,
+/// each with the wanted spec hash.
+async fn group_unchanged(ctx: &Ctx<'_>, group: &Group, hash: &str) -> Result<bool> {
+    let running = ctx.marathon().apps().in_group(&group.id).await?;
+    let wanted = apps_of(group);
+    let mut have: Vec<&str> = running.iter().map(|a| a.id.as_str()).collect();
+    let mut want: Vec<&str> = wanted.iter().map(|a| a.id.as_str()).collect();
+    have.sort_unstable();
+    want.sort_unstable();
+    Ok(have == want
+        && running
+            .iter()
+            .all(|a| a.label(crate::render::SPEC_HASH_LABEL) == Some(hash)))
 }
 
 /// Deploys a group: Marathon's dry run as the plan, capacity for each of

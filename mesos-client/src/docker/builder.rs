@@ -162,7 +162,7 @@ impl ContainerInfo {
 ///     .label("ci", "jenkins")
 ///     .build_checked()
 ///     .expect("no docker.sock, privileged");
-/// assert_eq!(task.task_id.value, "build-agent-1");
+/// assert_eq!(task.task_id.as_str(), "build-agent-1");
 /// ```
 #[derive(Debug, Clone, Default)]
 #[must_use]

@@ -139,6 +139,18 @@ json_model! {
     }
 }
 
+string_enum! {
+    /// Who sent a status update (`TaskStatus.Source`).
+    pub enum StatusSource {
+        /// The master.
+        Master = "SOURCE_MASTER",
+        /// The agent.
+        Agent = "SOURCE_AGENT",
+        /// The executor.
+        Executor = "SOURCE_EXECUTOR",
+    }
+}
+
 json_model! {
     /// A status update of a task (`TaskStatus`).
     pub struct TaskStatus {
@@ -148,12 +160,12 @@ json_model! {
         "state" state: Option<TaskState>,
         /// Why, in words.
         "message" message: Option<String>,
-        /// Who sent it: `SOURCE_MASTER`, `SOURCE_AGENT` or `SOURCE_EXECUTOR`.
-        "source" source: Option<String>,
+        /// Who sent it.
+        "source" source: Option<StatusSource>,
         /// Why, as a `Reason` (`REASON_COMMAND_EXECUTOR_FAILED`…).
         "reason" reason: Option<String>,
-        /// Opaque data from the executor.
-        "data" data: Option<Base64Bytes>,
+        /// Opaque data from the executor (boxed: rarely sent).
+        "data" data: Option<Box<Base64Bytes>>,
         /// The agent.
         "agent_id" agent_id: Option<AgentId>,
         /// The executor.
@@ -225,7 +237,7 @@ impl TaskStatus {
             for info in &mut status.network_infos {
                 info.ip_addresses.shrink_to_fit();
                 info.groups.shrink_to_fit();
-                if let Some(labels) = info.labels.as_mut() {
+                if let Some(labels) = info.labels.as_deref_mut() {
                     labels.labels.shrink_to_fit();
                 }
             }
@@ -240,8 +252,23 @@ impl Task {
     /// Releases the spare capacity of its lists (statuses, resources,
     /// labels): a list decoded from JSON grows by doubling, and a task with
     /// two statuses would otherwise hold room for four.
+    ///
+    /// Its statuses' task, agent and executor IDs, when they are the task's
+    /// own, share the task's copy instead of holding their own.
     pub fn shrink_to_fit(&mut self) {
         self.resources.shrink_to_fit();
+        for resource in &mut self.resources {
+            resource.shrink_to_fit();
+        }
+        for status in &mut self.statuses {
+            status.task_id.share(&self.task_id);
+            if let Some(agent_id) = status.agent_id.as_mut() {
+                agent_id.share(&self.agent_id);
+            }
+            if let (Some(mine), Some(task)) = (status.executor_id.as_mut(), &self.executor_id) {
+                mine.share(task);
+            }
+        }
         self.statuses.shrink_to_fit();
         for status in &mut self.statuses {
             status.shrink_to_fit();
@@ -306,18 +333,28 @@ json_model! {
         "name" name: Option<String>,
         /// Its groups.
         "groups" groups: Vec<String>,
-        /// Its labels.
-        "labels" labels: Option<Labels>,
+        /// Its labels (boxed: rarely sent).
+        "labels" labels: Option<Box<Labels>>,
         /// Its port mappings (`NetworkInfo.PortMapping`), as sent.
         "port_mappings" port_mappings: Vec<serde_json::Value>,
+    }
+}
+
+string_enum! {
+    /// An IP address's protocol (`NetworkInfo.Protocol`).
+    pub enum IpProtocol {
+        /// IPv4.
+        Ipv4 = "IPv4",
+        /// IPv6.
+        Ipv6 = "IPv6",
     }
 }
 
 json_model! {
     /// An address of a container (`NetworkInfo.IPAddress`).
     pub struct IpAddress {
-        /// `IPv4` or `IPv6`.
-        "protocol" protocol: Option<String>,
+        /// `IPv4` or `IPv6`; `IPv4` when absent.
+        "protocol" protocol: Option<IpProtocol>,
         /// The address.
         "ip_address" ip_address: Option<String>,
     }

@@ -384,7 +384,7 @@ impl Resources {
     /// The same resources allocated to `role`, as resources launched from a
     /// MULTI_ROLE offer must be.
     pub fn allocated_to(&self, role: &str) -> Resources {
-        self.rebuild(|r| r.allocation_info = Some(AllocationInfo::new(role)))
+        self.rebuild(|r| r.allocation_info = Some(Box::new(AllocationInfo::new(role))))
     }
 
     /// The same quantities with every reservation replaced: unreserved when
@@ -460,7 +460,7 @@ pub(super) fn with_quantity(template: &Resource, quantity: &Quantity) -> Resourc
 /// The resource's quantity, checked as Mesos validates it. A missing `type`
 /// is inferred from the one value field present.
 pub(super) fn quantity_of(resource: &Resource) -> Result<Quantity, ResourceError> {
-    let name = || resource.name.clone();
+    let name = || resource.name.to_string();
     let kind = match &resource.kind {
         Some(kind) => kind.clone(),
         None if resource.scalar.is_some() => ValueType::Scalar,
@@ -511,7 +511,7 @@ pub(super) fn quantity_of(resource: &Resource) -> Result<Quantity, ResourceError
 
 fn key_of(resource: &Resource, quantity: &Quantity) -> Key {
     Key {
-        name: resource.name.clone(),
+        name: resource.name.to_string(),
         kind: quantity.kind_rank(),
         reservations: resource
             .reservation_stack()
@@ -519,7 +519,7 @@ fn key_of(resource: &Resource, quantity: &Quantity) -> Key {
             .map(ReservationKey::new)
             .collect(),
         allocation_role: resource.allocation_role().map(str::to_owned),
-        provider: resource.provider_id.as_ref().map(|p| p.value.clone()),
+        provider: resource.provider_id.as_ref().map(|p| p.as_str().to_owned()),
         disk: resource
             .disk
             .as_ref()

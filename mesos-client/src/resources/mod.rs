@@ -20,6 +20,7 @@ mod fit;
 mod ids;
 mod int64;
 mod legacy;
+mod name;
 mod offer;
 mod ranges;
 mod resource;
@@ -32,6 +33,7 @@ pub use collection::{Quantity, Resources};
 pub use error::ResourceError;
 pub use fit::{Allocation, FitError, TaskNeeds, fits, try_fit};
 pub use ids::{AgentId, ExecutorId, FrameworkId, OfferId, ResourceProviderId, TaskId};
+pub use name::Name;
 pub use offer::{Attribute, Offer};
 pub use ranges::Ranges;
 pub use resource::{

@@ -3,6 +3,7 @@
 use dcos_auth::{json_model, string_enum};
 
 use super::ids::ResourceProviderId;
+use super::name::Name;
 use super::value::{ValueRanges, ValueScalar, ValueSet, ValueType};
 use crate::docker::Volume;
 
@@ -21,7 +22,7 @@ json_model! {
         /// The resource provider, for resources that do not come from the agent.
         "provider_id" provider_id: Option<Box<ResourceProviderId>>,
         /// The resource's name: `cpus`, `mem`, `disk`, `ports`, `gpus`, …
-        "name" name: String,
+        "name" name: Name,
         /// Which value field holds the quantity.
         "type" kind: Option<ValueType>,
         /// The quantity, for `SCALAR`.
@@ -31,10 +32,12 @@ json_model! {
         /// The quantity, for `SET`.
         "set" set: Option<Box<ValueSet>>,
         /// Deprecated: the legacy reservation role, `"*"` when unreserved.
-        "role" role: Option<String>,
+        "role" role: Option<Name>,
         /// The role the resource is allocated to (offers to MULTI_ROLE
-        /// frameworks). Launched resources must keep it.
-        "allocation_info" allocation_info: Option<AllocationInfo>,
+        /// frameworks). Launched resources must keep it. Boxed: absent from
+        /// the agents' and tasks' resources, which a GET_STATE holds by the
+        /// hundred thousand.
+        "allocation_info" allocation_info: Option<Box<AllocationInfo>>,
         /// Deprecated: the legacy reservation details for a dynamic reservation.
         "reservation" reservation: Option<Box<ReservationInfo>>,
         /// The refined reservation stack; the last entry is the current role.
@@ -180,7 +183,7 @@ impl Resource {
     /// A scalar resource, such as `cpus` or `mem`, unreserved.
     pub fn scalar(name: impl Into<String>, value: f64) -> Self {
         Resource {
-            name: name.into(),
+            name: Name::new(name),
             kind: Some(ValueType::Scalar),
             scalar: Some(ValueScalar::new(value)),
             ..Resource::default()
@@ -190,7 +193,7 @@ impl Resource {
     /// A ranges resource, such as `ports`, unreserved; both ends inclusive.
     pub fn ranges(name: impl Into<String>, pairs: impl IntoIterator<Item = (u64, u64)>) -> Self {
         Resource {
-            name: name.into(),
+            name: Name::new(name),
             kind: Some(ValueType::Ranges),
             ranges: Some(Box::new(ValueRanges::new(pairs))),
             ..Resource::default()
@@ -203,7 +206,7 @@ impl Resource {
         items: impl IntoIterator<Item = S>,
     ) -> Self {
         Resource {
-            name: name.into(),
+            name: Name::new(name),
             kind: Some(ValueType::Set),
             set: Some(Box::new(ValueSet::new(items))),
             ..Resource::default()
@@ -274,6 +277,20 @@ impl Resource {
     /// Whether this is a persistent volume (`disk.persistence` is set).
     pub fn is_persistent_volume(&self) -> bool {
         self.disk.as_ref().is_some_and(|d| d.persistence.is_some())
+    }
+}
+
+impl Resource {
+    /// Releases the spare capacity of its ranges and set items: a list
+    /// decoded from JSON grows by doubling, so one port range would
+    /// otherwise hold room for four.
+    pub fn shrink_to_fit(&mut self) {
+        if let Some(ranges) = self.ranges.as_deref_mut() {
+            ranges.range.shrink_to_fit();
+        }
+        if let Some(set) = self.set.as_deref_mut() {
+            set.item.shrink_to_fit();
+        }
     }
 }
 

@@ -4,7 +4,9 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use dcos_auth::retry::Reconnect;
 use futures_util::StreamExt;
+use tokio::time::Instant;
 
 use super::client::{EventStream, Scheduler, SchedulerHandle, Session};
 use super::event::{Event, Subscribed};
@@ -38,10 +40,14 @@ pub enum DriverEvent {
 /// - It subscribes again when the stream ends or breaks, and when a call of
 ///   its [`SchedulerHandle`] was answered `403 Framework is not subscribed`
 ///   or with a stale stream id.
-/// - Failed subscriptions (503 no leader or recovering, connection refused)
-///   are retried with capped exponential backoff (0.5 s doubling to 15 s)
-///   with jitter, and yielded as error items; a `307` to the leader is
-///   followed by the core.
+/// - Before subscribing again it waits, with the backoff every stream of
+///   this workspace uses ([`dcos_auth::retry::Reconnect`]): 0.5 s doubling
+///   to 15 s, each wait a random time between half of that and all of it.
+///   The count starts again once a subscription has lasted 10 s, so a
+///   master that accepts and at once drops the connection is not hammered.
+///   Failed subscriptions (503 no leader or recovering, connection refused)
+///   are yielded as error items; a `307` to the leader is followed by the
+///   core.
 /// - An ERROR event `Framework has been removed`, or such an answer, ends it
 ///   with [`Error::FrameworkRemoved`]; so do errors that cannot be fixed by
 ///   trying again (401, 400 other than the stream id).
@@ -74,11 +80,17 @@ pub struct SchedulerDriver {
     session: Arc<Session>,
     events: Option<EventStream>,
     subscribed_once: bool,
-    attempt: u32,
+    /// When the current subscription started.
+    since: Option<Instant>,
+    /// Failed or short-lived subscriptions in a row.
+    reconnect: Reconnect,
+    /// Whether the next subscription waits first (not the first one).
+    resubscribing: bool,
+    /// The wait drawn for the next subscription, kept if a caller cancels
+    /// [`SchedulerDriver::next`] while it runs.
+    pending_wait: Option<Duration>,
     interval: Duration,
     misses: u32,
-    backoff_base: Duration,
-    backoff_cap: Duration,
     done: bool,
 }
 
@@ -92,11 +104,12 @@ impl Scheduler {
             session: Arc::new(Session::default()),
             events: None,
             subscribed_once: false,
-            attempt: 0,
+            since: None,
+            reconnect: Reconnect::new(Duration::from_millis(500), Duration::from_secs(15)),
+            resubscribing: false,
+            pending_wait: None,
             interval: DEFAULT_HEARTBEAT_INTERVAL,
             misses: 5,
-            backoff_base: Duration::from_millis(500),
-            backoff_cap: Duration::from_secs(15),
             done: false,
         }
     }
@@ -122,8 +135,7 @@ impl SchedulerDriver {
     /// (0.5 s to 15 s by default), with jitter.
     #[must_use]
     pub fn backoff(mut self, base: Duration, cap: Duration) -> Self {
-        self.backoff_base = base;
-        self.backoff_cap = cap;
+        self.reconnect = Reconnect::new(base, cap);
         self
     }
 
@@ -166,21 +178,21 @@ impl SchedulerDriver {
                 item = tokio::time::timeout(timeout, events.next()) => item,
                 () = self.session.resubscribe.notified() => {
                     if self.session.take_stale_is_current() {
-                        self.events = None;
+                        self.ended();
                     }
                     continue;
                 }
             };
             match item {
                 // Heartbeat loss: drop the connection and subscribe again.
-                Err(_) | Ok(None) => self.events = None,
+                Err(_) | Ok(None) => self.ended(),
                 // One record that does not decode: the framing is intact,
                 // so the subscription goes on.
                 Ok(Some(Err(err @ Error::Http(dcos_auth::Error::Decode { .. })))) => {
                     return Some(Err(err));
                 }
                 Ok(Some(Err(err))) => {
-                    self.events = None;
+                    self.ended();
                     if is_fatal(&err) {
                         self.done = true;
                     }
@@ -194,7 +206,6 @@ impl SchedulerDriver {
     fn on_event(&mut self, event: Event) -> Option<Result<DriverEvent>> {
         match event {
             Event::Subscribed(subscribed) => {
-                self.attempt = 0;
                 self.framework.id = Some(subscribed.framework_id.clone());
                 if let Some(secs) = subscribed.heartbeat_interval_seconds {
                     if let Ok(interval) = Duration::try_from_secs_f64(secs.0) {
@@ -211,7 +222,7 @@ impl SchedulerDriver {
             }
             Event::Error(message) => {
                 // The master closes the subscription after an ERROR.
-                self.events = None;
+                self.ended();
                 if message.to_ascii_lowercase().contains("has been removed") {
                     self.done = true;
                     return Some(Err(Error::FrameworkRemoved {
@@ -225,16 +236,25 @@ impl SchedulerDriver {
         }
     }
 
-    async fn subscribe(&mut self) -> Result<()> {
-        if self.attempt > 0 {
-            let exp = (self.attempt - 1).min(16);
-            let wait = self
-                .backoff_base
-                .saturating_mul(1 << exp)
-                .min(self.backoff_cap);
-            tokio::time::sleep(jitter(wait)).await;
+    /// The subscription is over: the next one waits, and the backoff starts
+    /// again if this one lasted.
+    fn ended(&mut self) {
+        self.events = None;
+        if let Some(since) = self.since.take() {
+            self.reconnect.ended_after(since.elapsed());
         }
-        self.attempt = self.attempt.saturating_add(1);
+    }
+
+    async fn subscribe(&mut self) -> Result<()> {
+        if self.resubscribing {
+            let reconnect = &mut self.reconnect;
+            let wait = *self
+                .pending_wait
+                .get_or_insert_with(|| reconnect.next_wait());
+            tokio::time::sleep(wait).await;
+            self.pending_wait = None;
+        }
+        self.resubscribing = true;
         if let Some(id) = self.session.framework_id() {
             self.framework.id = Some(id);
         }
@@ -243,6 +263,7 @@ impl SchedulerDriver {
             .subscribe_session(self.framework.clone(), &self.session)
             .await?;
         self.events = Some(events);
+        self.since = Some(Instant::now());
         Ok(())
     }
 }
@@ -261,21 +282,49 @@ fn is_fatal(err: &Error) -> bool {
     )
 }
 
-/// Between half of `wait` and `wait`.
-pub(crate) fn jitter(wait: Duration) -> Duration {
-    wait.mul_f64(0.5 + fastrand::f64() / 2.0)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    fn driver() -> SchedulerDriver {
+        let core = dcos_auth::HttpCore::direct("http://127.0.0.1:9/", dcos_auth::Credentials::None)
+            .unwrap();
+        Scheduler::new(core).driver(FrameworkInfo::default())
+    }
+
     #[test]
-    fn jitter_stays_within_half_and_full() {
-        for _ in 0..100 {
-            let j = jitter(Duration::from_secs(10));
-            assert!(j >= Duration::from_secs(5) && j <= Duration::from_secs(10));
+    fn the_backoff_doubles_to_about_15_s_by_default() {
+        let mut d = driver();
+        let caps: Vec<u64> = (0..8)
+            .map(|_| {
+                let cap = d.reconnect.cap();
+                let wait = d.reconnect.next_wait();
+                assert!(wait <= cap && wait >= cap / 2, "{wait:?} within {cap:?}");
+                cap.as_millis() as u64
+            })
+            .collect();
+        assert_eq!(caps, [500, 1000, 2000, 4000, 8000, 15000, 15000, 15000]);
+        let d = driver().backoff(Duration::from_millis(10), Duration::from_millis(50));
+        assert_eq!(d.reconnect.cap(), Duration::from_millis(10));
+    }
+
+    #[tokio::test]
+    async fn a_lasting_subscription_starts_the_backoff_again() {
+        let mut d = driver();
+        for _ in 0..3 {
+            d.reconnect.next_wait();
         }
+        d.since = Some(Instant::now());
+        d.ended();
+        assert_eq!(
+            d.reconnect.failures(),
+            3,
+            "a short subscription keeps the count"
+        );
+        d.since = Instant::now().checked_sub(Duration::from_secs(11));
+        d.ended();
+        assert_eq!(d.reconnect.failures(), 0);
+        assert!(d.events.is_none());
     }
 
     #[test]
