@@ -425,9 +425,22 @@ async fn the_hello_service_example_configures_and_builds() {
     configure(&target, &spec, &Events::none()).await.unwrap();
     let (events, mut stream) = Events::channel();
     let outcome = build(&target, &spec, &params(), &events).await.unwrap();
+    // Whatever the example's template, the tag is rendered for build #1.
+    let tag = cd_pipeline::build::render_tag(
+        &spec.build.tag,
+        &cd_pipeline::build::TagValues {
+            git_sha: Some("0a1b2c3"),
+            build_number: Some(1),
+            service: &spec.service,
+            timestamp: String::new(),
+        },
+    )
+    .unwrap();
+    assert_eq!(outcome.build_number, 1);
+    assert_eq!(outcome.tag, tag);
     assert_eq!(
         outcome.image,
-        "registry.marathon.l4lb.thisdcos.directory:5000/hello-service:0a1b2c3-1"
+        format!("registry.marathon.l4lb.thisdcos.directory:5000/hello-service:{tag}")
     );
     assert!(target.sim().unwrap().registry().contains(&outcome.image));
     let lines = console(&stream.drain());
