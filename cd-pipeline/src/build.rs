@@ -67,8 +67,9 @@ pub struct BuildOutcome {
 
 /// Triggers the spec's job with the rendered tag and parameters, follows
 /// the queue item to its build, streams the console as
-/// [`PipelineEvent::ConsoleLine`](crate::PipelineEvent::ConsoleLine)s, waits for the end and returns the
-/// image: see the module docs. Emits the stage events.
+/// [`PipelineEvent::ConsoleLine`](crate::PipelineEvent::ConsoleLine)s,
+/// waits for the end and returns the image: see the module docs. Emits the
+/// stage events.
 pub async fn build(
     target: &Target,
     spec: &PipelineSpec,
@@ -200,10 +201,20 @@ async fn run(
         });
     }
 
-    follow_console(target, job, number, params.poll, events).await;
+    // One time-out for the whole run: the console follow, then the wait
+    // for the end (which a Pipeline's `post` steps may still delay).
+    let running = Instant::now();
+    let follow = follow_console(target, job, number, params.poll, events);
+    if tokio::time::timeout(params.timeout, follow).await.is_err() {
+        events.warn(format!(
+            "the console of build #{number} of {job} still grows after {}s",
+            params.timeout.as_secs()
+        ));
+    }
+    let left = params.timeout.saturating_sub(running.elapsed());
     let build = jenkins
         .builds()
-        .wait_for_completion(job, number, &wait)
+        .wait_for_completion(job, number, &wait.timeout(left.max(params.poll)))
         .await?;
     let url = build_url(target, &build)
         .or_else(|| started.url.as_ref().map(ToString::to_string))

@@ -24,10 +24,7 @@
 //!
 //! // --cluster, the spec's [cluster], DCOS_URL, the dcos CLI, else dcos-sim.
 //! let target = Target::resolve(&spec, None, &events).await?;
-//! let params = BuildParams {
-//!     git_sha: Some("4f2c1e9".into()),
-//!     ..BuildParams::default()
-//! };
+//! let params = BuildParams::default().git_sha("4f2c1e9");
 //! let outcome = cd_pipeline::run(&target, &spec, &params, &events).await?;
 //! println!("{} is live, build #{}", outcome.deploy.image, outcome.build.build_number);
 //!

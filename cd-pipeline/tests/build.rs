@@ -452,3 +452,32 @@ async fn the_hello_service_example_configures_and_builds() {
     );
     target.shutdown().await;
 }
+
+#[tokio::test]
+async fn a_build_that_runs_past_the_timeout_fails_with_a_timeout() {
+    let target = build_support::target().await;
+    let jenkinsfile = build_support::JENKINSFILE.replace(
+        "stage('Build') {\n",
+        "stage('Build') {\n        sh 'sleep 3600'\n",
+    );
+    let spec = spec_with("hangs", "hangs", &jenkinsfile, "{git_sha}");
+    configure(&target, &spec, &Events::none()).await.unwrap();
+    let started = std::time::Instant::now();
+    let error = build(
+        &target,
+        &spec,
+        &params().timeout(Duration::from_millis(300)),
+        &Events::none(),
+    )
+    .await
+    .unwrap_err();
+    assert!(started.elapsed() < Duration::from_secs(5));
+    let chain = error.chain();
+    match inner(error) {
+        Error::Jenkins(jenkins_client::Error::Timeout { what, .. }) => {
+            assert!(what.contains("to finish"), "{chain}");
+        }
+        other => panic!("{other:?}"),
+    }
+    target.shutdown().await;
+}
