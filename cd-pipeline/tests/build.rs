@@ -437,6 +437,7 @@ async fn the_hello_service_example_configures_and_builds() {
     )
     .unwrap();
     assert_eq!(outcome.build_number, 1);
+    assert_eq!(tag, "1.0.1");
     assert_eq!(outcome.tag, tag);
     assert_eq!(
         outcome.image,

@@ -1,6 +1,7 @@
 //! `dcos-cd` as a program: exit codes, error messages, JSON lines, and the
 //! embedded cluster. Runs the built binary; the environment is cleared of
 //! DC/OS settings so that no real cluster is ever contacted.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
