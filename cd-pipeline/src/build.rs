@@ -25,106 +25,29 @@
 //! a successful build that pushed nothing fails with
 //! [`Error::ImageNotPushed`]; a real cluster's registry is not asked.
 
+mod console;
+mod params;
 mod tag;
+mod verdict;
 
-use std::collections::BTreeMap;
-use std::time::{Duration, Instant, SystemTime};
+use std::time::{Instant, SystemTime};
 
-use futures_util::StreamExt;
-use jenkins_client::console::FollowOptions;
-use jenkins_client::models::{Build, BuildResult, StageStatus};
+use jenkins_client::models::Build;
 use jenkins_client::{BuildWait, JobPath, Tree};
 use serde::{Deserialize, Serialize};
 
+use self::console::follow_console;
+pub use self::params::BuildParams;
 pub use self::tag::{
     TagValues, is_docker_tag, needs_build_number, render as render_tag, timestamp,
 };
+use self::verdict::failed_stage;
+pub use self::verdict::{Verdict, verdict};
 use crate::cluster::Target;
 use crate::configure::{PARAM_AGENT_LABEL, PARAM_GIT_SHA, PARAM_IMAGE, PARAM_TAG};
 use crate::error::{Error, Result};
-use crate::events::{Events, Outcome, PipelineEvent, Stage};
+use crate::events::{Events, Outcome, Stage};
 use crate::spec::PipelineSpec;
-
-/// What a build is run with, beyond the spec.
-#[derive(Debug, Clone)]
-#[non_exhaustive]
-pub struct BuildParams {
-    /// The commit being built: `{git_sha}` in the tag, and the `GIT_SHA`
-    /// parameter.
-    pub git_sha: Option<String>,
-    /// Values for parameters declared in `build.parameters`, overriding
-    /// their defaults. Names not declared there are refused (Jenkins would
-    /// drop them silently).
-    pub parameters: BTreeMap<String, String>,
-    /// Whether an `UNSTABLE` result (tests failed) passes, with a warning.
-    /// `false` by default.
-    pub accept_unstable: bool,
-    /// The Jenkins quiet period before the build starts; none by default.
-    pub quiet_period: Duration,
-    /// The pause between polls of the queue, the console and the build;
-    /// 1 s by default.
-    pub poll: Duration,
-    /// The longest wait for the build to start, and then to end; one hour
-    /// by default.
-    pub timeout: Duration,
-}
-
-impl Default for BuildParams {
-    fn default() -> Self {
-        BuildParams {
-            git_sha: None,
-            parameters: BTreeMap::new(),
-            accept_unstable: false,
-            quiet_period: Duration::ZERO,
-            poll: Duration::from_secs(1),
-            timeout: Duration::from_secs(3600),
-        }
-    }
-}
-
-impl BuildParams {
-    /// Builds commit `sha`.
-    #[must_use]
-    pub fn git_sha(mut self, sha: impl Into<String>) -> Self {
-        self.git_sha = Some(sha.into());
-        self
-    }
-
-    /// Sets the declared parameter `name` to `value`.
-    #[must_use]
-    pub fn parameter(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.parameters.insert(name.into(), value.into());
-        self
-    }
-
-    /// Lets an `UNSTABLE` build pass.
-    #[must_use]
-    pub fn accept_unstable(mut self, accept: bool) -> Self {
-        self.accept_unstable = accept;
-        self
-    }
-
-    /// Waits `period` in the Jenkins queue before the build starts.
-    #[must_use]
-    pub fn quiet_period(mut self, period: Duration) -> Self {
-        self.quiet_period = period;
-        self
-    }
-
-    /// Polls every `poll` (at least 1 ms).
-    #[must_use]
-    pub fn poll(mut self, poll: Duration) -> Self {
-        self.poll = poll.max(Duration::from_millis(1));
-        self
-    }
-
-    /// Gives up waiting after `timeout`.
-    #[must_use]
-    pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.timeout = timeout;
-        self
-    }
-}
 
 /// What a successful build produced.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -144,8 +67,9 @@ pub struct BuildOutcome {
 
 /// Triggers the spec's job with the rendered tag and parameters, follows
 /// the queue item to its build, streams the console as
-/// [`PipelineEvent::ConsoleLine`]s, waits for the end and returns the
-/// image: see the module docs. Emits the stage events.
+/// [`PipelineEvent::ConsoleLine`](crate::PipelineEvent::ConsoleLine)s,
+/// waits for the end and returns the image: see the module docs. Emits the
+/// stage events.
 pub async fn build(
     target: &Target,
     spec: &PipelineSpec,
@@ -277,10 +201,20 @@ async fn run(
         });
     }
 
-    follow_console(target, job, number, params.poll, events).await;
+    // One time-out for the whole run: the console follow, then the wait
+    // for the end (which a Pipeline's `post` steps may still delay).
+    let running = Instant::now();
+    let follow = follow_console(target, job, number, params.poll, events);
+    if tokio::time::timeout(params.timeout, follow).await.is_err() {
+        events.warn(format!(
+            "the console of build #{number} of {job} still grows after {}s",
+            params.timeout.as_secs()
+        ));
+    }
+    let left = params.timeout.saturating_sub(running.elapsed());
     let build = jenkins
         .builds()
-        .wait_for_completion(job, number, &wait)
+        .wait_for_completion(job, number, &wait.timeout(left.max(params.poll)))
         .await?;
     let url = build_url(target, &build)
         .or_else(|| started.url.as_ref().map(ToString::to_string))
@@ -289,14 +223,14 @@ async fn run(
         .result
         .as_ref()
         .map_or_else(|| "no result".to_owned(), ToString::to_string);
-    match build.result {
-        Some(BuildResult::Success) => {}
-        Some(BuildResult::Unstable) if params.accept_unstable => {
+    match verdict(build.result.as_ref(), params.accept_unstable) {
+        Verdict::Passed => {}
+        Verdict::PassedUnstable => {
             events.warn(format!(
                 "build #{number} of {job} is UNSTABLE (accepted): {url}"
             ));
         }
-        _ => {
+        Verdict::Failed => {
             return Err(Error::BuildFailed {
                 stage: failed_stage(target, job, number, events).await,
                 result,
@@ -331,62 +265,6 @@ fn build_url(target: &Target, build: &Build) -> Option<String> {
             .rebase(url)
             .map_or_else(|_| url.to_owned(), |r| r.url.to_string()),
     )
-}
-
-/// Streams the console of build `number` as events until the log is
-/// complete. The console is progress, not the outcome: an error ends the
-/// follow with a warning, and the build is still waited for.
-async fn follow_console(
-    target: &Target,
-    job: &JobPath,
-    number: u64,
-    poll: Duration,
-    events: &Events,
-) {
-    let mut lines =
-        target
-            .jenkins()
-            .console()
-            .follow_lines(job, number, FollowOptions::default().poll(poll));
-    while let Some(line) = lines.next().await {
-        match line {
-            Ok(line) => events.emit(PipelineEvent::ConsoleLine {
-                build_number: number,
-                line: line.text,
-            }),
-            Err(e) => {
-                events.warn(format!(
-                    "the console of build #{number} of {job} stopped: {e}"
-                ));
-                return;
-            }
-        }
-    }
-}
-
-/// The first Pipeline stage that failed or was aborted, from
-/// `wfapi/describe`; `None` when Jenkins does not say (no Pipeline Stage
-/// View plugin, a freestyle job).
-async fn failed_stage(
-    target: &Target,
-    job: &JobPath,
-    number: u64,
-    events: &Events,
-) -> Option<String> {
-    match target.jenkins().pipeline().describe(job, number).await {
-        Ok(run) => run
-            .stages
-            .unwrap_or_default()
-            .into_iter()
-            .find(|s| matches!(s.status, Some(StageStatus::Failed | StageStatus::Aborted)))
-            .and_then(|s| s.name),
-        Err(e) => {
-            events.warn(format!(
-                "cannot tell which stage of build #{number} failed: {e}"
-            ));
-            None
-        }
-    }
 }
 
 #[cfg(test)]
@@ -440,19 +318,6 @@ mod tests {
         assert!(
             error.to_string().contains("COLOUR is not declared"),
             "{error}"
-        );
-    }
-
-    #[test]
-    fn defaults_and_the_poll_floor() {
-        let params = BuildParams::default();
-        assert_eq!(params.poll, Duration::from_secs(1));
-        assert_eq!(params.timeout, Duration::from_secs(3600));
-        assert!(!params.accept_unstable);
-        assert_eq!(params.quiet_period, Duration::ZERO);
-        assert_eq!(
-            BuildParams::default().poll(Duration::ZERO).poll,
-            Duration::from_millis(1)
         );
     }
 }

@@ -425,9 +425,23 @@ async fn the_hello_service_example_configures_and_builds() {
     configure(&target, &spec, &Events::none()).await.unwrap();
     let (events, mut stream) = Events::channel();
     let outcome = build(&target, &spec, &params(), &events).await.unwrap();
+    // Whatever the example's template, the tag is rendered for build #1.
+    let tag = cd_pipeline::build::render_tag(
+        &spec.build.tag,
+        &cd_pipeline::build::TagValues {
+            git_sha: Some("0a1b2c3"),
+            build_number: Some(1),
+            service: &spec.service,
+            timestamp: String::new(),
+        },
+    )
+    .unwrap();
+    assert_eq!(outcome.build_number, 1);
+    assert_eq!(tag, "1.0.1");
+    assert_eq!(outcome.tag, tag);
     assert_eq!(
         outcome.image,
-        "registry.marathon.l4lb.thisdcos.directory:5000/hello-service:1.0.1"
+        format!("registry.marathon.l4lb.thisdcos.directory:5000/hello-service:{tag}")
     );
     assert!(target.sim().unwrap().registry().contains(&outcome.image));
     let lines = console(&stream.drain());
@@ -437,5 +451,34 @@ async fn the_hello_service_example_configures_and_builds() {
             .any(|l| l.contains("GREETING=") && l.contains("hello")),
         "{lines:#?}"
     );
+    target.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_build_that_runs_past_the_timeout_fails_with_a_timeout() {
+    let target = build_support::target().await;
+    let jenkinsfile = build_support::JENKINSFILE.replace(
+        "stage('Build') {\n",
+        "stage('Build') {\n        sh 'sleep 3600'\n",
+    );
+    let spec = spec_with("hangs", "hangs", &jenkinsfile, "{git_sha}");
+    configure(&target, &spec, &Events::none()).await.unwrap();
+    let started = std::time::Instant::now();
+    let error = build(
+        &target,
+        &spec,
+        &params().timeout(Duration::from_millis(300)),
+        &Events::none(),
+    )
+    .await
+    .unwrap_err();
+    assert!(started.elapsed() < Duration::from_secs(5));
+    let chain = error.chain();
+    match inner(error) {
+        Error::Jenkins(jenkins_client::Error::Timeout { what, .. }) => {
+            assert!(what.contains("to finish"), "{chain}");
+        }
+        other => panic!("{other:?}"),
+    }
     target.shutdown().await;
 }
