@@ -57,7 +57,7 @@ pub enum Error {
         source: Box<Error>,
     },
     /// The build ran and did not succeed.
-    #[error("build #{build_number} ended {result}: {url}")]
+    #[error("build #{build_number} ended {result}{}: {url}", stage.as_ref().map(|s| format!(" in stage '{s}'")).unwrap_or_default())]
     BuildFailed {
         /// The Jenkins result (`FAILURE`, `ABORTED`, `UNSTABLE`…).
         result: String,
@@ -65,12 +65,40 @@ pub enum Error {
         url: String,
         /// The build number.
         build_number: u64,
+        /// The Pipeline stage that failed (from `wfapi/describe`), when
+        /// Jenkins tells.
+        stage: Option<String>,
     },
     /// The queue item was cancelled before a build started.
     #[error("the queued build of {job} was cancelled")]
     QueueCancelled {
         /// The Jenkins job path.
         job: String,
+    },
+    /// The image tag was rendered with the build number Jenkins announced
+    /// (`nextBuildNumber`), but another trigger took that number first; the
+    /// build was stopped so that it cannot push a misleading tag.
+    #[error(
+        "the tag was made for build #{expected}, but the build got #{actual} (another build of {job} started first); run again"
+    )]
+    BuildNumberTaken {
+        /// The Jenkins job path.
+        job: String,
+        /// The number the tag was rendered with.
+        expected: u64,
+        /// The number the build got.
+        actual: u64,
+    },
+    /// The build succeeded but the cluster's registry has no such image:
+    /// the Jenkinsfile did not push `$IMAGE:$TAG`.
+    #[error(
+        "build #{build_number} succeeded but did not push {image} (the Jenkinsfile must push \"$IMAGE:$TAG\")"
+    )]
+    ImageNotPushed {
+        /// The image the pipeline expected.
+        image: String,
+        /// The build number.
+        build_number: u64,
     },
     /// The deploy stage failed.
     #[error("deploy of {app} failed")]
@@ -183,9 +211,11 @@ impl Error {
     pub fn stage(&self) -> Option<Stage> {
         match self {
             Error::Configure { .. } => Some(Stage::Configure),
-            Error::Build { .. } | Error::BuildFailed { .. } | Error::QueueCancelled { .. } => {
-                Some(Stage::Build)
-            }
+            Error::Build { .. }
+            | Error::BuildFailed { .. }
+            | Error::QueueCancelled { .. }
+            | Error::BuildNumberTaken { .. }
+            | Error::ImageNotPushed { .. } => Some(Stage::Build),
             Error::Deploy { source, .. } => source.stage().or(Some(Stage::Deploy)),
             Error::Capacity { .. }
             | Error::Locked { .. }
@@ -196,11 +226,15 @@ impl Error {
         }
     }
 
-    /// The process exit code: 2 for a bad spec or bad usage, 1 for every
+    /// The process exit code: 2 for a bad spec or bad usage (also when a
+    /// stage found it, such as an undeclared build parameter), 1 for every
     /// other failure.
     pub fn exit_code(&self) -> i32 {
         match self {
             Error::Spec { .. } | Error::SpecRead { .. } | Error::Usage(_) => 2,
+            Error::Configure { source }
+            | Error::Build { source, .. }
+            | Error::Deploy { source, .. } => source.exit_code(),
             _ => 1,
         }
     }
@@ -238,6 +272,10 @@ mod tests {
         assert_eq!(error.exit_code(), 2);
         assert_eq!(error.stage(), None);
         assert_eq!(Error::Usage("no".into()).exit_code(), 2);
+        assert_eq!(
+            Error::build("cd/x", Error::Usage("no".into())).exit_code(),
+            2
+        );
     }
 
     #[test]
@@ -246,7 +284,12 @@ mod tests {
             result: "FAILURE".into(),
             url: "http://j/job/x/3/".into(),
             build_number: 3,
+            stage: Some("Push".into()),
         };
+        assert_eq!(
+            failed.to_string(),
+            "build #3 ended FAILURE in stage 'Push': http://j/job/x/3/"
+        );
         assert_eq!(failed.stage(), Some(Stage::Build));
         assert_eq!(failed.exit_code(), 1);
         let locked = Error::deploy(

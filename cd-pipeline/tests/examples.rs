@@ -1,6 +1,7 @@
 //! The worked example's specs load, and use what the embedded dcos-sim
 //! supports: the `linux` DinD label, no HTTP gate (the simulator runs no
 //! processes), an image tag that does not end in `broken`.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::path::PathBuf;
 

@@ -93,6 +93,14 @@
 //!     clock ([`SimClusterBuilder::task_startup`]).
 //!   - [`Mesos`]: the crate API the other simulated services use to run
 //!     tasks on the agents with the same accounting.
+//! - **Jenkins on Mesos** ([`Jenkins`], [`SimCluster::jenkins`]) under
+//!   `/service/jenkins/` and on a direct listener with Jenkins auth: the
+//!   crumb issuer and its session cookie, jobs and folders from
+//!   `config.xml` (served back verbatim), `build`/`buildWithParameters`
+//!   through the queue, builds on single-use Docker-in-Docker agents that
+//!   are Mesos tasks using agent resources, a growing console
+//!   (`logText/progressiveText`), `wfapi/describe`, and a documented rule
+//!   deciding each result. Pushed images go to the [`Registry`].
 //! - **Marathon** under `/service/marathon/` ([`Marathon`]):
 //!   - `/v2/apps`: list (`id`, `cmd`, `label` filters, `embed`), `POST`
 //!     (`201` with `Location`, the app and its `deployments`), `PUT` (`201`
@@ -142,21 +150,13 @@
 //!   [`SimClusterBuilder::require_pushed_images`] a Marathon instance whose
 //!   `container.docker.image` was not pushed fails at once with
 //!   TASK_FAILED and the message `image not found: <image>`.
-//! - **Jenkins on Mesos** ([`Jenkins`], [`SimCluster::jenkins`]) under
-//!   `/service/jenkins/` and on a direct listener with Jenkins auth: the
-//!   crumb issuer and its session cookie, jobs and folders from
-//!   `config.xml` (served back verbatim), `build`/`buildWithParameters`
-//!   through the queue, builds on single-use Docker-in-Docker agents that
-//!   are Mesos tasks using agent resources, a growing console
-//!   (`logText/progressiveText`), `wfapi/describe`, and a documented rule
-//!   deciding each result. Pushed images go to the [`Registry`].
 //! - **The clock** ([`SimClock`]): simulated time runs `speed` times faster.
 //! - **Fault knobs** ([`Faults`]): expire every token, bursts of `503`,
 //!   slow responses, streams dropped mid-way, a Mesos leader change (`307`
 //!   to a second master address serving the same state), an agent lost
 //!   (its tasks go to TASK_UNREACHABLE or TASK_LOST) and recovered, a
 //!   Marathon standby (`302` on `/v2/events` to the leader), no Marathon
-//!   leader (`502` "Could not determine the current leader"), and Marathon
+//!   leader (`502` "Could not determine the current leader"), Marathon
 //!   deployments that never become healthy, and Jenkins builds that fail
 //!   ([`Faults::fail_builds`]). The generic knobs work on the
 //!   Marathon routes too (`unavailable("/service/marathon/", n)`).

@@ -141,9 +141,9 @@ impl Bars {
                     bar.set_message(app.clone());
                     bar
                 });
+                bar.set_prefix(format!("({running} running, {staged} staged)"));
                 bar.set_length(u64::from(*target));
                 bar.set_position(u64::from(*healthy));
-                bar.set_prefix(format!("({running} running, {staged} staged)"));
             }
             PipelineEvent::Summary { .. } | PipelineEvent::Failed { .. } => {
                 self.finish_all();
@@ -155,7 +155,8 @@ impl Bars {
 
     fn finish_all(&mut self) {
         for (_, bar) in self.apps.drain() {
-            bar.finish();
+            // `finish` would fill the bar; the last counts are what happened.
+            bar.abandon();
         }
         for (_, bar) in self.stages.drain() {
             bar.finish_and_clear();
@@ -253,6 +254,7 @@ mod tests {
         assert_eq!(bars.stages.len(), 1);
         let bar = &bars.apps["/hello"];
         assert_eq!((bar.position(), bar.length()), (1, Some(3)));
+        assert_eq!(bar.prefix(), "(2 running, 1 staged)");
         for event in &events[2..] {
             reporter.event(event);
         }
