@@ -45,6 +45,36 @@
 //! prints the URL, the superuser's password and a service-account
 //! credential, and serves until Ctrl-C.
 //!
+//! # Deploying on the simulated Marathon
+//!
+//! ```
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! use dcos_sim::SimCluster;
+//!
+//! let cluster = SimCluster::builder().speed(200.0).require_pushed_images(true).start().await?;
+//! cluster.registry().push("registry.local/shop:42"); // as a Jenkins build does
+//! let token = cluster.issue_token("bootstrapuser").unwrap_or_default();
+//! let app = serde_json::json!({
+//!     "id": "/shop",
+//!     "container": { "type": "DOCKER", "docker": { "image": "registry.local/shop:42" } },
+//!     "instances": 2,
+//! });
+//! let response = reqwest::Client::new()
+//!     .post(format!("{}/service/marathon/v2/apps", cluster.url()))
+//!     .header("Authorization", format!("token={token}"))
+//!     .json(&app)
+//!     .send()
+//!     .await?;
+//! assert_eq!(response.status(), 201);
+//! assert!(response.headers().contains_key("Marathon-Deployment-Id"));
+//! while !cluster.marathon().deployment_ids().is_empty() {
+//!     tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+//! }
+//! assert_eq!(cluster.marathon().instances("/shop").len(), 2);
+//! # Ok(()) }
+//! ```
+//!
 //! # What is simulated
 //!
 //! - **Admin Router and IAM.** `POST /acs/api/v1/auth/login` with

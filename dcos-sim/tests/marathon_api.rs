@@ -694,3 +694,33 @@ async fn bulk_put_and_patch_change_several_apps_in_one_deployment() {
         .await;
     assert_eq!(response.status(), 404);
 }
+
+#[tokio::test]
+async fn scale_by_multiplies_every_app_of_a_group() {
+    let cluster = common::start().await;
+    let api = Api::new(&cluster).await;
+    let group = json!({ "id": "/g", "apps": [app("a", 1), app("b", 2)] });
+    assert_eq!(api.post("/v2/groups", &group).await.status(), 201);
+    api.settle().await;
+    let response = api.put("/v2/groups/g", &json!({ "scaleBy": 2 })).await;
+    assert_eq!(response.status(), 200);
+    let _ = deployment_id(&response);
+    api.settle().await;
+    let g = api.get_json("/v2/groups/g").await;
+    let counts: Vec<(Value, Value)> = g["apps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| (a["id"].clone(), a["tasksRunning"].clone()))
+        .collect();
+    assert_eq!(
+        counts,
+        vec![(json!("/g/a"), json!(2)), (json!("/g/b"), json!(4))]
+    );
+    assert_eq!(
+        api.put("/v2/groups/none", &json!({ "scaleBy": 2 }))
+            .await
+            .status(),
+        404
+    );
+}

@@ -221,3 +221,21 @@ async fn the_event_stream_needs_the_event_stream_accept_header() {
     );
     assert!(response.text().await.unwrap().contains("HTTP ERROR 405"));
 }
+
+#[tokio::test]
+async fn other_streams_see_a_client_attach_and_detach() {
+    let cluster = common::start().await;
+    let api = Api::new(&cluster).await;
+    let mut watcher = api
+        .events("?event_type=event_stream_attached&event_type=event_stream_detached")
+        .await;
+    let (name, _) = watcher.event().await;
+    assert_eq!(name, "event_stream_attached", "its own attach");
+    let other = api.events("").await;
+    let (name, data) = watcher.event().await;
+    assert_eq!(name, "event_stream_attached");
+    assert_eq!(data["remoteAddress"], "127.0.0.1");
+    drop(other);
+    let (name, _) = watcher.event().await;
+    assert_eq!(name, "event_stream_detached");
+}

@@ -37,7 +37,9 @@ pub(crate) fn start(sim: &SimState) {
     let updates = Mesos::new(Arc::clone(sim)).task_updates();
     let engine = Arc::clone(sim);
     sim.mesos.spawn(async move {
-        let tick = engine.clock.real(TICK);
+        // At high speeds the tick is at least 5 ms of real time: the engine
+        // is also woken by every change, so only timers wait for it.
+        let tick = engine.clock.real(TICK).max(Duration::from_millis(5));
         loop {
             run_once(&engine);
             tokio::select! {

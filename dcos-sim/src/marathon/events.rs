@@ -3,18 +3,18 @@
 
 use std::sync::Arc;
 
-use axum::body::Body;
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use bytes::Bytes;
 use serde_json::{Value, json};
-use tokio::sync::{broadcast, watch};
+use tokio::sync::{broadcast, mpsc};
 
 use super::apps::Params;
 use super::reply;
-use super::state::{BusEvent, Service};
+use super::state::Service;
 use crate::sim::SimState;
+use crate::stream::{EventStream, Source};
 
 /// One SSE frame.
 pub(crate) fn frame(kind: &str, data: &Value) -> Bytes {
@@ -33,15 +33,6 @@ impl Drop for Detach {
             json!({ "remoteAddress": "127.0.0.1" }),
         );
     }
-}
-
-struct Stream {
-    filter: Vec<String>,
-    events: broadcast::Receiver<Arc<BusEvent>>,
-    drops: watch::Receiver<u64>,
-    shutdown: watch::Receiver<bool>,
-    done: bool,
-    _detach: Detach,
 }
 
 fn accepts_event_stream(headers: &HeaderMap) -> bool {
@@ -83,50 +74,47 @@ pub(crate) async fn stream(
         .collect();
     let service: &Service = &sim.marathon;
     // Subscribed first, so this stream gets its own attach event.
-    let events = service.bus.subscribe();
+    let mut events = service.bus.subscribe();
     service.lock().publish(
         "event_stream_attached",
         json!({ "remoteAddress": "127.0.0.1" }),
     );
-    let mut drops = sim.faults.stream_drops();
-    drops.mark_unchanged();
-    let state = Stream {
-        filter,
-        events,
-        drops,
-        shutdown: sim.shutdown.subscribe(),
-        done: false,
-        _detach: Detach {
-            sim: Arc::clone(&sim),
-        },
-    };
-    let body = futures_util::stream::unfold(state, |mut st| async move {
-        if st.done {
-            return None;
-        }
+    // The filter runs in a forwarder; the shared stream module frames,
+    // drops (fault knob) and ends (shutdown, client gone) the stream. A
+    // subscriber 4096 events behind is cut, as Marathon drops slow
+    // consumers.
+    let (tx, rx) = mpsc::unbounded_channel();
+    sim.mesos.spawn(async move {
         loop {
-            let item: Result<Bytes, std::io::Error> = tokio::select! {
-                biased;
-                _ = st.drops.changed() => Err(std::io::Error::other("stream dropped by a fault knob")),
-                _ = st.shutdown.wait_for(|stopped| *stopped) => return None,
-                event = st.events.recv() => match event {
-                    Ok(event) => {
-                        if !st.filter.is_empty() && !st.filter.iter().any(|f| *f == event.kind) {
-                            continue;
-                        }
-                        Ok(frame(&event.kind, &event.data))
+            match events.recv().await {
+                Ok(event) => {
+                    if !filter.is_empty() && !filter.iter().any(|f| *f == event.kind) {
+                        continue;
                     }
-                    Err(broadcast::error::RecvError::Closed) => return None,
-                    Err(broadcast::error::RecvError::Lagged(_)) => {
-                        Err(std::io::Error::other("slow consumer dropped"))
+                    if tx.send(Arc::new(event.data.clone())).is_err() {
+                        return;
                     }
-                },
-            };
-            st.done = item.is_err();
-            return Some((item, st));
+                }
+                Err(
+                    broadcast::error::RecvError::Lagged(_) | broadcast::error::RecvError::Closed,
+                ) => {
+                    return;
+                }
+            }
         }
     });
-    let mut response = Body::from_stream(body).into_response();
+    let stream = EventStream {
+        frame: sse,
+        first: Vec::new(),
+        source: Source::Channel(rx),
+        heartbeat: None,
+        drops: sim.faults.stream_drops(),
+        shutdown: sim.shutdown.subscribe(),
+        guard: Some(Box::new(Detach {
+            sim: Arc::clone(&sim),
+        })),
+    };
+    let mut response = stream.into_body().into_response();
     let headers = response.headers_mut();
     headers.insert(
         header::CONTENT_TYPE,
@@ -134,6 +122,16 @@ pub(crate) async fn stream(
     );
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
     response
+}
+
+/// Frames an event (its JSON carries `eventType`) as SSE.
+fn sse(data: &Value) -> Bytes {
+    frame(
+        data.get("eventType")
+            .and_then(Value::as_str)
+            .unwrap_or("message"),
+        data,
+    )
 }
 
 #[cfg(test)]

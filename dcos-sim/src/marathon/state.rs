@@ -147,6 +147,10 @@ pub(crate) struct Change {
 #[derive(Debug)]
 pub(crate) struct Locked(pub(crate) Vec<String>);
 
+/// How many versions of an app (and of the root group) are kept, as
+/// Marathon's `zk_max_versions` default.
+const MAX_VERSIONS: usize = 50;
+
 /// The state behind the lock.
 #[derive(Debug)]
 pub(crate) struct MarathonState {
@@ -175,6 +179,9 @@ impl MarathonState {
         self.last_version_millis = now;
         let version = time::format_millis(now);
         self.root_versions.push(version.clone());
+        if self.root_versions.len() > MAX_VERSIONS {
+            self.root_versions.remove(0);
+        }
         version
     }
 
@@ -348,6 +355,9 @@ impl MarathonState {
             Some(record) => {
                 record.def = def.clone();
                 record.versions.push((version.to_owned(), def));
+                if record.versions.len() > MAX_VERSIONS {
+                    record.versions.remove(0);
+                }
                 record.removing = false;
                 record.failures = 0;
                 record.delay_until = None;
