@@ -568,7 +568,10 @@ async fn the_example_specs_deploy_on_the_simulator() {
     ] {
         let sim = sim().await;
         let target = Target::on_sim(&sim).unwrap();
-        let spec = PipelineSpec::load(format!("{examples}/{file}")).unwrap();
+        let mut spec = PipelineSpec::load(format!("{examples}/{file}")).unwrap();
+        // State is read every twentieth of the watchdog: 2 min would poll
+        // every second, slow for a simulator at 100×.
+        spec.deploy.no_progress_timeout = Duration::from_secs(3);
         let repo = &spec.build.image;
         for (n, app) in serving.iter().enumerate() {
             let image = format!("{repo}:abc-{n}");
