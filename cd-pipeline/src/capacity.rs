@@ -162,7 +162,19 @@ pub fn rolling_demand(app: &str, new: &App, old: Option<&App>) -> Demand {
     }
 }
 
-/// Checks that every demand fits the free unreserved resources together.
+/// One agent's free unreserved resources, as [`place`] takes them.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FreeAgent {
+    /// The agent id.
+    pub id: String,
+    /// Its hostname.
+    pub hostname: String,
+    /// Its free unreserved resources.
+    pub free: Resources,
+}
+
+/// Checks that every demand fits the free unreserved resources of the
+/// active agents together (Mesos `GET_AGENTS`).
 ///
 /// # Errors
 /// [`Error::Capacity`] naming what is needed, what is free and, per agent,
@@ -176,18 +188,33 @@ pub async fn check(target: &Target, demands: &[Demand]) -> Result<()> {
         .filter(|a| !a.active)
         .filter_map(|a| a.agent_info.id.as_ref().map(|id| id.as_str().to_owned()))
         .collect();
-    let mut free: Vec<(String, String, Resources)> = summary
+    let free: Vec<FreeAgent> = summary
         .per_agent
         .iter()
         .filter(|a| !inactive.contains(&a.agent_id))
-        .map(|a| (a.agent_id.clone(), a.hostname.clone(), a.free.unreserved()))
+        .map(|a| FreeAgent {
+            id: a.agent_id.clone(),
+            hostname: a.hostname.clone(),
+            free: a.free.unreserved(),
+        })
         .collect();
-    let total_free: Resources = free.iter().fold(Resources::new(), |acc, (_, _, r)| acc + r);
+    place(free, demands)
+}
+
+/// Places every demand's instances on `agents`, first fit, after giving
+/// back the resources the demands release. No I/O.
+///
+/// # Errors
+/// [`Error::Capacity`] for the first instance that fits no agent.
+pub fn place(mut agents: Vec<FreeAgent>, demands: &[Demand]) -> Result<()> {
+    let total_free: Resources = agents.iter().fold(Resources::new(), |acc, a| acc + &a.free);
+    // Port ranges of different agents overlap: count them per agent.
+    let total_ports: u64 = agents.iter().map(|a| a.free.ranges("ports").count()).sum();
     for demand in demands {
         for (agent, size) in &demand.released {
-            if let Some((_, _, res)) = free.iter_mut().find(|(id, _, _)| id == agent) {
+            if let Some(a) = agents.iter_mut().find(|a| &a.id == agent) {
                 if let Ok(back) = Resources::from_resources(size.resources().iter()) {
-                    *res += &back;
+                    a.free += &back;
                 }
             }
         }
@@ -201,41 +228,51 @@ pub async fn check(target: &Target, demands: &[Demand]) -> Result<()> {
             demand.size.text(1),
             demand.app
         ));
+        // Resources only shrink while placing one demand, so an agent the
+        // instance did not fit on is not tried again for it.
+        let mut cursor = 0;
         for placed in 0..demand.instances {
-            let mut why = Vec::new();
-            let mut done = false;
-            for (id, host, res) in free.iter_mut() {
-                match try_fit(&res.to_vec(), &needs) {
-                    Ok(allocation) => {
-                        *res = allocation.remaining;
-                        done = true;
-                        break;
-                    }
-                    Err(e) => why.push(format!("{host} ({id}): {e}")),
-                }
-            }
-            if !done {
-                let detail = if why.is_empty() {
-                    "no active agent".to_owned()
-                } else {
-                    why.join("; ")
+            let fitted = loop {
+                let Some(agent) = agents.get_mut(cursor) else {
+                    break false;
                 };
-                return Err(Error::Capacity {
-                    needed: needed.join(", "),
-                    free: format!(
-                        "cpus={} mem={} disk={} ports={} on {} agent(s)",
-                        round(total_free.scalar("cpus").to_f64()),
-                        round(total_free.scalar("mem").to_f64()),
-                        round(total_free.scalar("disk").to_f64()),
-                        total_free.ranges("ports").count(),
-                        free.len()
-                    ),
-                    detail: format!(
-                        "{} of {} new instance(s) of {} placed; the next fits no agent: {detail}",
-                        placed, demand.instances, demand.app
-                    ),
-                });
+                if let Ok(allocation) = try_fit(&agent.free.to_vec(), &needs) {
+                    agent.free = allocation.remaining;
+                    break true;
+                }
+                cursor += 1;
+            };
+            if fitted {
+                continue;
             }
+            let why: Vec<String> = agents
+                .iter()
+                .filter_map(|a| {
+                    try_fit(&a.free.to_vec(), &needs)
+                        .err()
+                        .map(|e| format!("{} ({}): {e}", a.hostname, a.id))
+                })
+                .collect();
+            let detail = if why.is_empty() {
+                "no active agent".to_owned()
+            } else {
+                why.join("; ")
+            };
+            return Err(Error::Capacity {
+                needed: needed.join(", "),
+                free: format!(
+                    "cpus={} mem={} disk={} ports={} on {} agent(s)",
+                    round(total_free.scalar("cpus").to_f64()),
+                    round(total_free.scalar("mem").to_f64()),
+                    round(total_free.scalar("disk").to_f64()),
+                    total_ports,
+                    agents.len()
+                ),
+                detail: format!(
+                    "{placed} of {} new instance(s) of {} placed; the next fits no agent: {detail}",
+                    demand.instances, demand.app
+                ),
+            });
         }
     }
     Ok(())
@@ -254,6 +291,80 @@ mod tests {
         app.cpus = Some(cpus);
         app.mem = Some(64.0);
         app
+    }
+
+    fn agent(id: &str, cpus: f64, mem: f64) -> FreeAgent {
+        FreeAgent {
+            id: id.into(),
+            hostname: format!("{id}.example"),
+            free: Resources::from_resources(
+                [
+                    Resource::scalar("cpus", cpus),
+                    Resource::scalar("mem", mem),
+                    Resource::ranges("ports", [(31000, 31009)]),
+                ]
+                .iter(),
+            )
+            .unwrap(),
+        }
+    }
+
+    fn demand(instances: u32, cpus: f64) -> Demand {
+        Demand {
+            app: "/a".into(),
+            size: InstanceSize {
+                cpus,
+                mem: 64.0,
+                disk: 0.0,
+                ports: 1,
+            },
+            instances,
+            released: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn instances_are_placed_per_agent_not_on_the_sum() {
+        // 2 × 0.75 cpus free, but an instance of 1 cpu fits neither agent.
+        let agents = vec![agent("a1", 0.75, 1024.0), agent("a2", 0.75, 1024.0)];
+        let err = place(agents, &[demand(1, 1.0)]).unwrap_err();
+        let Error::Capacity {
+            needed,
+            free,
+            detail,
+        } = err
+        else {
+            panic!("{err:?}")
+        };
+        assert_eq!(needed, "1 × cpus=1 mem=64 disk=0 ports=1 for /a");
+        assert_eq!(free, "cpus=1.5 mem=2048 disk=0 ports=20 on 2 agent(s)");
+        assert!(
+            detail.starts_with("0 of 1 new instance(s) of /a placed"),
+            "{detail}"
+        );
+        assert!(
+            detail.contains("a1.example (a1)") && detail.contains("`cpus`"),
+            "{detail}"
+        );
+    }
+
+    #[test]
+    fn instances_fill_agents_in_turn_and_released_resources_count() {
+        let agents = vec![agent("a1", 1.0, 1024.0), agent("a2", 1.0, 1024.0)];
+        assert!(place(agents.clone(), &[demand(4, 0.5)]).is_ok());
+        let err = place(agents.clone(), &[demand(5, 0.5)]).unwrap_err();
+        assert!(err.to_string().contains("need 5 × cpus=0.5"), "{err}");
+        let mut with_release = demand(5, 0.5);
+        with_release.released = vec![("a2".into(), with_release.size.clone())];
+        assert!(place(agents, &[with_release]).is_ok());
+    }
+
+    #[test]
+    fn ports_are_counted() {
+        let agents = vec![agent("a1", 100.0, 100_000.0)];
+        assert!(place(agents.clone(), &[demand(10, 0.1)]).is_ok());
+        let err = place(agents, &[demand(11, 0.1)]).unwrap_err();
+        assert!(err.to_string().contains("10 of 11"), "{err}");
     }
 
     #[test]

@@ -93,10 +93,14 @@ async fn a_rolling_deploy_then_a_rerun_is_a_no_op_and_status_reads_it() {
     assert!(seen.iter().any(
         |e| matches!(e, PipelineEvent::GateResult { gate, passed: true, .. } if gate == "health")
     ));
-    assert!(
-        seen.iter()
-            .any(|e| matches!(e, PipelineEvent::InstanceCounts { .. }))
-    );
+    // The last counts before the health gate show every instance healthy.
+    let last_counts = seen.iter().rev().find_map(|e| match e {
+        PipelineEvent::InstanceCounts {
+            healthy, target, ..
+        } => Some((*healthy, *target)),
+        _ => None,
+    });
+    assert_eq!(last_counts, Some((2, 2)), "{seen:?}");
 
     let second = deploy(&target, &spec, &image("2"), &events).await.unwrap();
     assert!(!second.unchanged);
@@ -564,7 +568,10 @@ async fn the_example_specs_deploy_on_the_simulator() {
     ] {
         let sim = sim().await;
         let target = Target::on_sim(&sim).unwrap();
-        let spec = PipelineSpec::load(format!("{examples}/{file}")).unwrap();
+        let mut spec = PipelineSpec::load(format!("{examples}/{file}")).unwrap();
+        // State is read every twentieth of the watchdog: 2 min would poll
+        // every second, slow for a simulator at 100×.
+        spec.deploy.no_progress_timeout = Duration::from_secs(3);
         let repo = &spec.build.image;
         for (n, app) in serving.iter().enumerate() {
             let image = format!("{repo}:abc-{n}");

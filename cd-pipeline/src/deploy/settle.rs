@@ -263,7 +263,16 @@ pub async fn settle(
         }
         tokio::time::sleep(poll).await;
     };
-    let (healthy, _, _, instances) = counts(&app);
+    let (healthy, running, staged, instances) = counts(&app);
+    if monitor.seen.counts != Some((healthy, running, staged, instances)) {
+        ctx.events.emit(PipelineEvent::InstanceCounts {
+            app: id.as_str().to_owned(),
+            healthy,
+            running,
+            staged,
+            target: instances,
+        });
+    }
     ctx.events.emit(PipelineEvent::GateResult {
         gate: "health".into(),
         passed: true,

@@ -267,7 +267,8 @@ pub async fn plan(ctx: &Ctx<'_>, rendered: &Rendered) -> Result<Plan> {
         }
         _ => {
             let colour = live.map(|l| colour_of(l).other()).unwrap_or(Colour::Blue);
-            let def = colour_definition(rendered, &ctx.spec.service, colour, live, "now");
+            let now = humantime::format_rfc3339_millis(SystemTime::now()).to_string();
+            let def = colour_definition(rendered, &ctx.spec.service, colour, live, &now);
             let mut change = Change::new(
                 Action::Create,
                 ResourceKind::MarathonApp,

@@ -141,6 +141,8 @@ pub async fn deploy(ctx: &Ctx<'_>, rendered: &Rendered, steps: &[u8]) -> Result<
         ));
         remove_canary(ctx, left).await?;
     }
+    // The stable app is scaled down while the canary grows.
+    ensure_owned(ctx, &stable)?;
     ensure_unlocked(ctx, &stable_id).await?;
     let stable_instances = stable.instances_or_default();
     let wanted = to_app(&rendered.definition)?.instances_or_default();
