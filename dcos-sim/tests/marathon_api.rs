@@ -724,3 +724,18 @@ async fn scale_by_multiplies_every_app_of_a_group() {
         404
     );
 }
+
+#[tokio::test]
+async fn an_empty_group_deployment_finishes_on_a_fresh_cluster() {
+    let cluster = common::start().await;
+    let api = Api::new(&cluster).await;
+    let response = api.post("/v2/groups", &json!({ "id": "/empty" })).await;
+    assert_eq!(response.status(), 201);
+    let _ = deployment_id(&response);
+    api.settle().await;
+    assert_eq!(api.get_json("/v2/deployments").await, json!([]));
+    assert_eq!(
+        api.get_json("/v2/groups/empty").await["id"],
+        json!("/empty")
+    );
+}

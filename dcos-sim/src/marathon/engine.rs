@@ -174,8 +174,13 @@ fn on_update(service: &Service, update: &TaskUpdate) {
 /// One pass of the engine.
 pub(crate) fn run_once(sim: &SimState) {
     let service = &sim.marathon;
-    if service.framework_id.get().is_none() && service.lock().apps.is_empty() {
-        return;
+    if service.framework_id.get().is_none() {
+        // Nothing has run yet: no framework to register, unless a change
+        // waits (an app, or a deployment such as an empty group's).
+        let st = service.lock();
+        if st.apps.is_empty() && st.deployments.is_empty() {
+            return;
+        }
     }
     let settings = service.settings();
     let mesos = Mesos::new(Arc::clone(sim));
