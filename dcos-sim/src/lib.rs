@@ -287,6 +287,7 @@ mod keys;
 mod marathon;
 mod mesos;
 mod registry;
+mod scenario;
 mod sim;
 mod state;
 mod stream;
@@ -304,5 +305,9 @@ pub use marathon::info::MARATHON_VERSION;
 pub use mesos::api::{AgentView, Amounts, LaunchError, Mesos, TaskSpec, TaskView};
 pub use mesos::render::MESOS_VERSION;
 pub use registry::Registry;
+pub use scenario::{
+    AGENT_LOSS_AFTER, FAILING_BUILDS, FLAKY_MARATHON_BURST, FLAKY_MARATHON_EVERY,
+    LEADER_CHANGE_AFTER, SHORT_TOKEN_LIFETIME, Scenario, UnknownScenario,
+};
 pub use state::TaskUpdate;
 pub use state::task::TaskState;
