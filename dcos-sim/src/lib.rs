@@ -1,7 +1,8 @@
 //! A stateful simulated DC/OS cluster served over real HTTP on loopback:
 //! Admin Router and IAM, a Mesos master with agents, offers and tasks, and
-//! Marathon running its apps as Mesos tasks, with a shared clock and fault
-//! knobs. It starts in milliseconds, so tests
+//! Marathon running its apps as Mesos tasks, and Jenkins running its builds
+//! on Mesos agents, with a shared clock, fault knobs and named
+//! [`Scenario`]s that preset them. It starts in milliseconds, so tests
 //! and examples run with no cluster at all. It is an independent judge of
 //! the wire format: it does not depend on the client crates.
 //!
