@@ -5,6 +5,7 @@ use std::time::Duration;
 use crate::agent_spec::AgentSpec;
 use crate::cluster::{SimCluster, StartError};
 use crate::iam::DEFAULT_TOKEN_LIFETIME;
+use crate::scenario::Scenario;
 
 /// Builds and starts a [`SimCluster`]. Every knob has a default:
 /// three [default agents](AgentSpec::default), speed 1, auth on, 5-day
@@ -25,6 +26,7 @@ pub struct SimClusterBuilder {
     pub(crate) task_startup: Duration,
     pub(crate) marathon_deployment_timeout: Duration,
     pub(crate) require_pushed_images: bool,
+    pub(crate) scenarios: Vec<Scenario>,
 }
 
 impl Default for SimClusterBuilder {
@@ -43,6 +45,7 @@ impl Default for SimClusterBuilder {
             task_startup: Duration::from_secs(2),
             marathon_deployment_timeout: Duration::from_secs(600),
             require_pushed_images: false,
+            scenarios: Vec::new(),
         }
     }
 }
@@ -141,6 +144,17 @@ impl SimClusterBuilder {
     pub fn require_pushed_images(mut self, required: bool) -> Self {
         self.require_pushed_images = required;
         self
+    }
+
+    /// Adds a [`Scenario`]: its size part (agents, token lifetime) applies
+    /// now, so knobs set after it override it; its fault part is armed when
+    /// the cluster starts. Adding the same scenario twice arms it once.
+    pub fn scenario(mut self, scenario: Scenario) -> Self {
+        if self.scenarios.contains(&scenario) {
+            return self;
+        }
+        self.scenarios.push(scenario);
+        scenario.configure(self)
     }
 
     /// Starts the cluster on 127.0.0.1.

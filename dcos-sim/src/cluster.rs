@@ -233,6 +233,13 @@ impl SimCluster {
                 .await;
         }));
         let url = sim.origin(0);
+        let last_agent = Mesos::new(Arc::clone(&sim))
+            .agents()
+            .last()
+            .map(|a| a.id.clone());
+        for scenario in &config.scenarios {
+            scenario.arm(&sim, Faults::new(Arc::clone(&sim)), last_agent.clone());
+        }
         Ok(SimCluster {
             superuser: Superuser {
                 uid: config.superuser_uid,

@@ -1,7 +1,8 @@
 //! A stateful simulated DC/OS cluster served over real HTTP on loopback:
 //! Admin Router and IAM, a Mesos master with agents, offers and tasks, and
-//! Marathon running its apps as Mesos tasks, with a shared clock and fault
-//! knobs. It starts in milliseconds, so tests
+//! Marathon running its apps as Mesos tasks, and Jenkins running its builds
+//! on Mesos agents, with a shared clock, fault knobs and named
+//! [`Scenario`]s that preset them. It starts in milliseconds, so tests
 //! and examples run with no cluster at all. It is an independent judge of
 //! the wire format: it does not depend on the client crates.
 //!
@@ -287,6 +288,7 @@ mod keys;
 mod marathon;
 mod mesos;
 mod registry;
+mod scenario;
 mod sim;
 mod state;
 mod stream;
@@ -304,5 +306,9 @@ pub use marathon::info::MARATHON_VERSION;
 pub use mesos::api::{AgentView, Amounts, LaunchError, Mesos, TaskSpec, TaskView};
 pub use mesos::render::MESOS_VERSION;
 pub use registry::Registry;
+pub use scenario::{
+    AGENT_LOSS_AFTER, FAILING_BUILDS, FLAKY_MARATHON_BURST, FLAKY_MARATHON_EVERY,
+    LEADER_CHANGE_AFTER, SHORT_TOKEN_LIFETIME, Scenario, UnknownScenario,
+};
 pub use state::TaskUpdate;
 pub use state::task::TaskState;

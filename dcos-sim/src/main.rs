@@ -2,18 +2,25 @@
 //!
 //! ```text
 //! cargo run -p dcos-sim -- --port 8080 --agents 3 --speed 10
+//! cargo run -p dcos-sim -- --scenario flaky-marathon --scenario short-tokens
+//! cargo run -p dcos-sim -- --scenarios
 //! ```
 
 use std::process::ExitCode;
 
+use dcos_sim::Scenario;
+
 const USAGE: &str = "usage: dcos-sim [--port PORT] [--agents N] [--speed X] [--seed N] [--no-auth]
+                [--scenario NAME]... | --scenarios
 
 Runs a simulated DC/OS cluster on 127.0.0.1 until Ctrl-C.
   --port PORT   the cluster URL's port (default 8080; 0 picks a free one)
   --agents N    the number of Mesos agents (default 3)
   --speed X     simulated time runs X times faster than real time (default 1)
   --seed N      the seed of every random choice (default 0)
-  --no-auth     turn Admin Router's token checks off";
+  --no-auth     turn Admin Router's token checks off
+  --scenario NAME  a preset of faults and sizes (repeatable; times are simulated)
+  --scenarios   list the scenarios and exit";
 
 /// The parsed command line.
 #[derive(Debug, PartialEq)]
@@ -23,16 +30,30 @@ struct Args {
     speed: f64,
     seed: u64,
     auth: bool,
+    scenarios: Vec<Scenario>,
 }
 
-fn parse(args: impl IntoIterator<Item = String>) -> Result<Option<Args>, String> {
+/// What the command line asks for.
+#[derive(Debug, PartialEq)]
+enum Command {
+    /// Run a cluster.
+    Run(Args),
+    /// Print the usage.
+    Help,
+    /// List the scenarios.
+    Scenarios,
+}
+
+fn parse(args: impl IntoIterator<Item = String>) -> Result<Command, String> {
     let mut parsed = Args {
         port: 8080,
         agents: 3,
         speed: 1.0,
         seed: 0,
         auth: true,
+        scenarios: Vec::new(),
     };
+    let mut agents_set = false;
     let mut args = args.into_iter();
     while let Some(flag) = args.next() {
         let mut value = |name: &str| args.next().ok_or(format!("{name} needs a value"));
@@ -45,7 +66,8 @@ fn parse(args: impl IntoIterator<Item = String>) -> Result<Option<Args>, String>
             "--agents" => {
                 parsed.agents = value("--agents")?
                     .parse()
-                    .map_err(|_| "--agents takes a count")?
+                    .map_err(|_| "--agents takes a count")?;
+                agents_set = true;
             }
             "--speed" => {
                 parsed.speed = value("--speed")?
@@ -61,19 +83,43 @@ fn parse(args: impl IntoIterator<Item = String>) -> Result<Option<Args>, String>
                     .map_err(|_| "--seed takes a number")?
             }
             "--no-auth" => parsed.auth = false,
-            "-h" | "--help" => return Ok(None),
+            "--scenario" => {
+                let scenario: Scenario = value("--scenario")?
+                    .parse()
+                    .map_err(|e: dcos_sim::UnknownScenario| e.to_string())?;
+                if !parsed.scenarios.contains(&scenario) {
+                    parsed.scenarios.push(scenario);
+                }
+            }
+            "--scenarios" => return Ok(Command::Scenarios),
+            "-h" | "--help" => return Ok(Command::Help),
             other => return Err(format!("unknown argument `{other}`")),
         }
     }
-    Ok(Some(parsed))
+    if agents_set && parsed.scenarios.contains(&Scenario::SmallCluster) {
+        return Err("--agents and --scenario small-cluster both set the agents".into());
+    }
+    Ok(Command::Run(parsed))
+}
+
+/// The `--scenarios` listing: one scenario a line.
+fn scenario_list() -> String {
+    Scenario::ALL
+        .iter()
+        .map(|s| format!("  {:<16} {}\n", s.name(), s.description()))
+        .collect()
 }
 
 #[tokio::main]
 async fn main() -> ExitCode {
     let args = match parse(std::env::args().skip(1)) {
-        Ok(Some(args)) => args,
-        Ok(None) => {
+        Ok(Command::Run(args)) => args,
+        Ok(Command::Help) => {
             println!("{USAGE}");
+            return ExitCode::SUCCESS;
+        }
+        Ok(Command::Scenarios) => {
+            print!("{}", scenario_list());
             return ExitCode::SUCCESS;
         }
         Err(e) => {
@@ -81,14 +127,16 @@ async fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let started = dcos_sim::SimCluster::builder()
+    let mut builder = dcos_sim::SimCluster::builder()
         .port(args.port)
         .agents(args.agents)
         .speed(args.speed)
         .seed(args.seed)
-        .auth(args.auth)
-        .start()
-        .await;
+        .auth(args.auth);
+    for scenario in &args.scenarios {
+        builder = builder.scenario(*scenario);
+    }
+    let started = builder.start().await;
     let cluster = match started {
         Ok(cluster) => cluster,
         Err(e) => {
@@ -103,8 +151,13 @@ async fn main() -> ExitCode {
     println!("dcos-sim: a simulated DC/OS cluster at {}", cluster.url());
     println!(
         "  agents: {}, speed: {}x, auth: {}",
-        args.agents, args.speed, args.auth
+        cluster.mesos().agents().len(),
+        args.speed,
+        args.auth
     );
+    for scenario in &args.scenarios {
+        println!("  scenario {scenario}: {}", scenario.description());
+    }
     println!("  superuser: {} / {}", su.uid, su.password);
     println!("  second Mesos master: {}", cluster.second_master_url());
     let jenkins = cluster.jenkins();
@@ -139,28 +192,59 @@ async fn main() -> ExitCode {
 mod tests {
     use super::*;
 
-    fn args(list: &[&str]) -> Result<Option<Args>, String> {
+    fn args(list: &[&str]) -> Result<Command, String> {
         parse(list.iter().map(|s| s.to_string()))
     }
 
     #[test]
     fn flags_parse_and_bad_ones_are_named() {
-        let a = args(&["--port", "0", "--agents", "5", "--speed", "20", "--no-auth"])
-            .unwrap()
-            .unwrap();
+        let a = args(&["--port", "0", "--agents", "5", "--speed", "20", "--no-auth"]).unwrap();
         assert_eq!(
             a,
-            Args {
+            Command::Run(Args {
                 port: 0,
                 agents: 5,
                 speed: 20.0,
                 seed: 0,
-                auth: false
-            }
+                auth: false,
+                scenarios: Vec::new(),
+            })
         );
-        assert_eq!(args(&["--help"]).unwrap(), None);
+        assert_eq!(args(&["--help"]).unwrap(), Command::Help);
         assert!(args(&["--speed", "-1"]).unwrap_err().contains("positive"));
         assert!(args(&["--port"]).unwrap_err().contains("needs a value"));
         assert!(args(&["--bogus"]).unwrap_err().contains("--bogus"));
+    }
+
+    #[test]
+    fn scenarios_repeat_and_list() {
+        let Command::Run(a) = args(&[
+            "--scenario",
+            "flaky-marathon",
+            "--scenario",
+            "short-tokens",
+            "--scenario",
+            "flaky-marathon",
+        ])
+        .unwrap() else {
+            panic!("not a run");
+        };
+        assert_eq!(
+            a.scenarios,
+            vec![Scenario::FlakyMarathon, Scenario::ShortTokens]
+        );
+        assert_eq!(args(&["--scenarios"]).unwrap(), Command::Scenarios);
+        let err = args(&["--scenario", "chaos"]).unwrap_err();
+        assert!(err.contains("unknown scenario `chaos`"), "{err}");
+        assert!(err.contains("agent-loss"), "{err}");
+        assert!(args(&["--scenario"]).unwrap_err().contains("needs a value"));
+        let err = args(&["--agents", "2", "--scenario", "small-cluster"]).unwrap_err();
+        assert!(err.contains("small-cluster"), "{err}");
+        let list = scenario_list();
+        assert_eq!(list.lines().count(), Scenario::ALL.len());
+        assert!(
+            list.contains("  never-healthy    no Marathon instance"),
+            "{list}"
+        );
     }
 }
