@@ -26,6 +26,7 @@ pub struct SimClusterBuilder {
     pub(crate) task_startup: Duration,
     pub(crate) marathon_deployment_timeout: Duration,
     pub(crate) require_pushed_images: bool,
+    pub(crate) register_frameworks: bool,
     pub(crate) scenarios: Vec<Scenario>,
 }
 
@@ -45,6 +46,7 @@ impl Default for SimClusterBuilder {
             task_startup: Duration::from_secs(2),
             marathon_deployment_timeout: Duration::from_secs(600),
             require_pushed_images: false,
+            register_frameworks: true,
             scenarios: Vec::new(),
         }
     }
@@ -143,6 +145,15 @@ impl SimClusterBuilder {
     /// [`Registry`](crate::Registry) (off by default).
     pub fn require_pushed_images(mut self, required: bool) -> Self {
         self.require_pushed_images = required;
+        self
+    }
+
+    /// Whether Marathon and Jenkins register their Mesos frameworks when the
+    /// cluster starts, as on DC/OS, so that GET_FRAMEWORKS and
+    /// `/master/state` list them (on by default). Off, each registers on
+    /// first use, which leaves the master to a test's own scheduler.
+    pub fn register_frameworks(mut self, register: bool) -> Self {
+        self.register_frameworks = register;
         self
     }
 

@@ -208,6 +208,10 @@ impl SimCluster {
         if let Ok(addr) = jenkins_listener.local_addr() {
             let _ = sim.jenkins.addr.set(addr);
         }
+        if config.register_frameworks {
+            marathon::engine::register(&sim);
+            jenkins::register(&sim);
+        }
         marathon::engine::start(&sim);
         jenkins::start(&sim);
         let mut servers: Vec<JoinHandle<()>> = [first, second]

@@ -71,7 +71,7 @@ async fn our_client_reads_health_version_master_agents_and_state() {
     // Launch one task through the crate API; GET_STATE shows it.
     let fw = cluster
         .mesos()
-        .register_framework("marathon", "slave_public", "marathon");
+        .register_framework("web-scheduler", "slave_public", "web");
     let view = cluster
         .mesos()
         .launch(
@@ -84,12 +84,25 @@ async fn our_client_reads_health_version_master_agents_and_state() {
     assert_eq!(view.ports, [31000, 31001]);
     let state = op.get_state().await.unwrap();
     assert_eq!(state.get_tasks.tasks.len(), 1);
-    assert_eq!(state.get_frameworks.frameworks.len(), 1);
+    // Marathon and Jenkins are registered from the start, as on DC/OS.
+    let mut names: Vec<&str> = state
+        .get_frameworks
+        .frameworks
+        .iter()
+        .map(|f| f.framework_info.name.as_str())
+        .collect();
+    names.sort_unstable();
+    assert_eq!(names, ["Jenkins Scheduler", "marathon", "web-scheduler"]);
     assert_eq!(state.get_agents.agents.len(), 2);
     let tasks = op.get_tasks().await.unwrap();
     assert_eq!(tasks.tasks[0].task_id.as_str(), "web.1");
     let frameworks = op.get_frameworks().await.unwrap();
-    assert_eq!(frameworks.frameworks[0].framework_info.name, "marathon");
+    let ours = frameworks
+        .frameworks
+        .iter()
+        .find(|f| f.framework_info.id.as_ref().map(|id| id.as_str()) == Some(fw.as_str()))
+        .unwrap();
+    assert_eq!(ours.framework_info.name, "web-scheduler");
 }
 
 #[tokio::test]
@@ -293,7 +306,8 @@ async fn legacy_state_and_redirect() {
         .unwrap();
     let state = mesos.legacy().state().await.unwrap();
     assert_eq!(state.slaves.len(), 2);
-    assert_eq!(state.frameworks[0].tasks[0].id, "a.1");
+    let ours = state.frameworks.iter().find(|f| f.id == fw).unwrap();
+    assert_eq!(ours.tasks[0].id, "a.1");
     let raw = Raw::new(&cluster).await;
     let body: serde_json::Value = http()
         .get(format!("{}/mesos/master/state", cluster.url()))
@@ -305,19 +319,20 @@ async fn legacy_state_and_redirect() {
         .await
         .unwrap();
     assert_eq!(body["slaves"][0]["resources"]["ports"], "[31000-32000]");
-    assert_eq!(
-        body["frameworks"][0]["tasks"][0]["resources"]["ports"],
-        "[31000-31000]"
-    );
-    assert_eq!(
-        body["frameworks"][0]["tasks"][0]["slave_id"],
-        body["slaves"][0]["id"]
-    );
+    let ours = body["frameworks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["id"] == fw.as_str())
+        .unwrap();
+    assert_eq!(ours["tasks"][0]["resources"]["ports"], "[31000-31000]");
+    assert_eq!(ours["tasks"][0]["slave_id"], body["slaves"][0]["id"]);
     let summary = mesos.legacy().state_summary().await.unwrap();
-    assert_eq!(summary.frameworks.len(), 1);
+    // Ours, Marathon's and Jenkins's.
+    assert_eq!(summary.frameworks.len(), 3);
     assert_eq!(
         mesos.legacy().frameworks().await.unwrap().frameworks.len(),
-        1
+        3
     );
     // The redirect: 307 to the leader, protocol-relative.
     let r = http()

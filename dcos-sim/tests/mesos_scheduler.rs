@@ -46,7 +46,12 @@ async fn next_event(events: &mut mesos_client::scheduler::EventStream, want: &st
 
 #[tokio::test]
 async fn our_scheduler_subscribes_launches_acknowledges_and_kills() {
-    let cluster = fast().agents(1).start().await.unwrap();
+    let cluster = fast()
+        .register_frameworks(false)
+        .agents(1)
+        .start()
+        .await
+        .unwrap();
     let dcos = client(&cluster);
     let scheduler = Scheduler::new(dcos.path("mesos"));
     let info = FrameworkInfoBuilder::new("root", "sim-test").build();
@@ -116,7 +121,12 @@ async fn our_scheduler_subscribes_launches_acknowledges_and_kills() {
 
 #[tokio::test]
 async fn offers_shrink_as_tasks_launch_and_grow_back_when_they_end() {
-    let cluster = fast().agents(1).start().await.unwrap();
+    let cluster = fast()
+        .register_frameworks(false)
+        .agents(1)
+        .start()
+        .await
+        .unwrap();
     let raw = Raw::new(&cluster).await;
     let (sid, fid, mut stream) = raw.subscribe(framework("shrink")).await;
     let offers = stream.next_of("OFFERS").await;
@@ -186,7 +196,12 @@ async fn offers_shrink_as_tasks_launch_and_grow_back_when_they_end() {
 
 #[tokio::test]
 async fn a_sleep_command_finishes_on_the_clock_and_frees_its_resources() {
-    let cluster = fast().agents(1).start().await.unwrap();
+    let cluster = fast()
+        .register_frameworks(false)
+        .agents(1)
+        .start()
+        .await
+        .unwrap();
     let raw = Raw::new(&cluster).await;
     let (sid, fid, mut stream) = raw.subscribe(framework("sleeper")).await;
     let offers = stream.next_of("OFFERS").await;
@@ -354,7 +369,12 @@ async fn bad_requests_get_the_masters_answers() {
 
 #[tokio::test]
 async fn decline_filters_are_honoured_and_revive_clears_them() {
-    let cluster = fast().agents(1).start().await.unwrap();
+    let cluster = fast()
+        .register_frameworks(false)
+        .agents(1)
+        .start()
+        .await
+        .unwrap();
     let raw = Raw::new(&cluster).await;
     let (sid, fid, mut stream) = raw.subscribe(framework("decline")).await;
     let offers = stream.next_of("OFFERS").await;
@@ -398,7 +418,12 @@ async fn decline_filters_are_honoured_and_revive_clears_them() {
 
 #[tokio::test]
 async fn suppress_stops_offers_until_revive() {
-    let cluster = fast().agents(1).start().await.unwrap();
+    let cluster = fast()
+        .register_frameworks(false)
+        .agents(1)
+        .start()
+        .await
+        .unwrap();
     let raw = Raw::new(&cluster).await;
     let (sid, fid, mut stream) = raw.subscribe(framework("suppress")).await;
     let offers = stream.next_of("OFFERS").await;
@@ -424,7 +449,12 @@ async fn suppress_stops_offers_until_revive() {
 
 #[tokio::test]
 async fn reconcile_answers_known_and_unknown_tasks() {
-    let cluster = fast().agents(1).start().await.unwrap();
+    let cluster = fast()
+        .register_frameworks(false)
+        .agents(1)
+        .start()
+        .await
+        .unwrap();
     let raw = Raw::new(&cluster).await;
     let (sid, fid, mut stream) = raw.subscribe(framework("reconcile")).await;
     let offers = stream.next_of("OFFERS").await;
@@ -474,7 +504,12 @@ async fn reconcile_answers_known_and_unknown_tasks() {
 
 #[tokio::test]
 async fn launch_group_uses_executor_and_task_resources() {
-    let cluster = fast().agents(1).start().await.unwrap();
+    let cluster = fast()
+        .register_frameworks(false)
+        .agents(1)
+        .start()
+        .await
+        .unwrap();
     let raw = Raw::new(&cluster).await;
     let (sid, fid, mut stream) = raw.subscribe(framework("pods")).await;
     let offers = stream.next_of("OFFERS").await;
@@ -524,7 +559,12 @@ async fn launch_group_uses_executor_and_task_resources() {
 
 #[tokio::test]
 async fn launch_with_a_custom_executor_accounts_its_resources() {
-    let cluster = fast().agents(1).start().await.unwrap();
+    let cluster = fast()
+        .register_frameworks(false)
+        .agents(1)
+        .start()
+        .await
+        .unwrap();
     let raw = Raw::new(&cluster).await;
     let (sid, fid, mut stream) = raw.subscribe(framework("custom")).await;
     let offers = stream.next_of("OFFERS").await;
@@ -566,7 +606,12 @@ async fn launch_with_a_custom_executor_accounts_its_resources() {
 
 #[tokio::test]
 async fn invalid_launches_get_task_error_or_task_lost() {
-    let cluster = fast().agents(1).start().await.unwrap();
+    let cluster = fast()
+        .register_frameworks(false)
+        .agents(1)
+        .start()
+        .await
+        .unwrap();
     let raw = Raw::new(&cluster).await;
     let (sid, fid, mut stream) = raw.subscribe(framework("invalid")).await;
     let offers = stream.next_of("OFFERS").await;
@@ -634,7 +679,12 @@ async fn invalid_launches_get_task_error_or_task_lost() {
 
 #[tokio::test]
 async fn teardown_kills_the_tasks_and_removes_the_framework() {
-    let cluster = fast().agents(1).start().await.unwrap();
+    let cluster = fast()
+        .register_frameworks(false)
+        .agents(1)
+        .start()
+        .await
+        .unwrap();
     let raw = Raw::new(&cluster).await;
     let (sid, fid, mut stream) = raw.subscribe(framework("teardown")).await;
     let offers = stream.next_of("OFFERS").await;
@@ -688,7 +738,12 @@ async fn teardown_kills_the_tasks_and_removes_the_framework() {
 
 #[tokio::test]
 async fn a_zero_failover_timeout_removes_a_disconnected_framework() {
-    let cluster = fast().agents(1).start().await.unwrap();
+    let cluster = fast()
+        .register_frameworks(false)
+        .agents(1)
+        .start()
+        .await
+        .unwrap();
     let raw = Raw::new(&cluster).await;
     let mut info = framework("ephemeral");
     info["failover_timeout"] = json!(0.0);
@@ -711,7 +766,12 @@ async fn a_zero_failover_timeout_removes_a_disconnected_framework() {
 
 #[tokio::test]
 async fn resubscribing_fails_over_with_the_same_framework_id() {
-    let cluster = fast().agents(1).start().await.unwrap();
+    let cluster = fast()
+        .register_frameworks(false)
+        .agents(1)
+        .start()
+        .await
+        .unwrap();
     let raw = Raw::new(&cluster).await;
     let (sid1, fid, mut first) = raw.subscribe(framework("failover")).await;
     let mut info = framework("failover");
@@ -740,6 +800,7 @@ async fn resubscribing_fails_over_with_the_same_framework_id() {
 #[tokio::test]
 async fn heartbeats_flow_on_the_clock() {
     let cluster = fast()
+        .register_frameworks(false)
         .heartbeat_interval(Duration::from_secs(2))
         .start()
         .await

@@ -19,6 +19,7 @@ use std::sync::{Mutex, MutexGuard, OnceLock};
 
 use tokio::sync::Notify;
 
+use crate::mesos::api::Mesos;
 use crate::sim::SimState;
 pub(crate) use routes::{admin_router_routes, direct_router};
 use state::JenkinsState;
@@ -102,6 +103,16 @@ impl JenkinsSim {
 /// Starts the scheduler of a cluster's Jenkins.
 pub(crate) fn start(sim: &SimState) {
     scheduler::start(sim);
+}
+
+/// Registers the Mesos plugin's framework now, as it does when Jenkins
+/// starts (otherwise it registers when the first agent is needed).
+pub(crate) fn register(sim: &SimState) {
+    let mut state = sim.jenkins.lock();
+    if state.framework_id.is_none() {
+        let id = Mesos::new(sim.clone()).register_framework("Jenkins Scheduler", "*", "jenkins");
+        state.framework_id = Some(id);
+    }
 }
 
 /// The simulated Jenkins of a running cluster (see

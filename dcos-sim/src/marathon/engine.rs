@@ -33,6 +33,12 @@ pub(crate) fn framework_id(sim: &SimState) -> &str {
 }
 
 /// Starts the engine and the Mesos update listener.
+/// Registers Marathon's framework with Mesos now, as Marathon does when it
+/// starts (otherwise it registers on first use).
+pub(crate) fn register(sim: &SimState) {
+    let _ = framework_id(sim);
+}
+
 pub(crate) fn start(sim: &SimState) {
     let updates = Mesos::new(Arc::clone(sim)).task_updates();
     let engine = Arc::clone(sim);

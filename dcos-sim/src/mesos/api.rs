@@ -212,6 +212,7 @@ impl Mesos {
             "id": { "value": id },
             "name": name,
             "user": "root",
+            "hostname": "127.0.0.1",
             "role": role,
             "principal": principal,
             "failover_timeout": 604800.0,
