@@ -10,7 +10,7 @@ use crate::scenario::Scenario;
 /// Builds and starts a [`SimCluster`]. Every knob has a default:
 /// three [default agents](AgentSpec::default), speed 1, auth on, 5-day
 /// tokens, an ephemeral port.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 #[must_use]
 pub struct SimClusterBuilder {
     pub(crate) agents: Vec<AgentSpec>,
@@ -28,6 +28,32 @@ pub struct SimClusterBuilder {
     pub(crate) require_pushed_images: bool,
     pub(crate) register_frameworks: bool,
     pub(crate) scenarios: Vec<Scenario>,
+}
+
+/// The superuser's password prints as `***`.
+impl std::fmt::Debug for SimClusterBuilder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SimClusterBuilder")
+            .field("agents", &self.agents)
+            .field("token_lifetime", &self.token_lifetime)
+            .field("auth", &self.auth)
+            .field("speed", &self.speed)
+            .field("seed", &self.seed)
+            .field("port", &self.port)
+            .field("superuser_uid", &self.superuser_uid)
+            .field("superuser_password", &"***")
+            .field("service_account_uid", &self.service_account_uid)
+            .field("heartbeat_interval", &self.heartbeat_interval)
+            .field("task_startup", &self.task_startup)
+            .field(
+                "marathon_deployment_timeout",
+                &self.marathon_deployment_timeout,
+            )
+            .field("require_pushed_images", &self.require_pushed_images)
+            .field("register_frameworks", &self.register_frameworks)
+            .field("scenarios", &self.scenarios)
+            .finish()
+    }
 }
 
 impl Default for SimClusterBuilder {
@@ -171,5 +197,18 @@ impl SimClusterBuilder {
     /// Starts the cluster on 127.0.0.1.
     pub async fn start(self) -> Result<SimCluster, StartError> {
         SimCluster::start(self).await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_hides_the_superuser_password() {
+        let builder = SimClusterBuilder::default().superuser("alice", "s3cret-pw");
+        let debug = format!("{builder:?}");
+        assert!(debug.contains("alice"), "{debug}");
+        assert!(!debug.contains("s3cret-pw"), "{debug}");
     }
 }
